@@ -1,0 +1,37 @@
+from ninja import NinjaAPI
+
+from facadeops.core.api import ActiveSessionAuth, TokenAuth, install_error_handlers
+
+api = NinjaAPI(
+    title="FacadeOps API",
+    version="1",
+    description=(
+        "Service management for curtain-wall service companies. Session (browser, with CSRF) "
+        "or `Authorization: Bearer <token>` auth. Errors are `{code, message, fields}`. Lists "
+        "take `page`, `page_size` (≤ 200), `q` (search), `sort` (`field` or `-field`) and "
+        "filters; updates carry `version` and get 409 on a stale one."
+    ),
+    auth=[ActiveSessionAuth(csrf=True), TokenAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+
+def _mount() -> None:
+    """Each app contributes its router from its api.py."""
+    from importlib import import_module
+
+    for app in ("core", "accounts", "customers", "materials", "notifications"):
+        try:
+            module = import_module(f"facadeops.{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"facadeops.{app}.api":
+                raise
+            continue
+        router = getattr(module, "router", None)
+        if router is not None:
+            api.add_router(getattr(module, "PREFIX", f"/{app}"), router)
+
+
+_mount()

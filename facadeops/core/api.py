@@ -1,0 +1,173 @@
+"""API conventions shared by every router: auth, errors, pagination, sorting.
+
+- Auth: the browser's session (with CSRF on unsafe methods) or ``Authorization: Bearer
+  <personal token>``.
+- Errors: always ``{"code", "message", "fields"}`` with a 4xx status, message translated.
+- Lists: ``?page=1&page_size=50`` (max 200) → ``{"count", "page", "page_size", "results"}``;
+  ``?q=`` searches; ``?sort=field`` or ``?sort=-field`` among the fields each endpoint
+  documents; other query parameters filter.
+- Updates carry the ``version`` the client read; a stale one gets 409 ``conflict``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+
+from .errors import FacadeOpsError, InvalidInput
+
+T = TypeVar("T")
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+class Page(Schema, Generic[T]):
+    count: int
+    page: int
+    page_size: int
+    results: list[T]
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from facadeops.accounts.models import ApiToken
+
+        try:
+            api_token = ApiToken.objects.select_related("user").get(digest=ApiToken.hash(token))
+        except ApiToken.DoesNotExist:
+            return None
+        if not api_token.is_usable or not api_token.user.is_active:
+            return None
+        now = timezone.now()
+        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.user = api_token.user
+        return api_token.user
+
+
+class ActiveSessionAuth(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None and not getattr(user, "is_active", False):
+            return None
+        return user
+
+
+def _error(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: Any,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": str(message), "fields": fields or {}}, status=status
+    )
+
+
+def _loc_name(loc: Any) -> str:
+    parts = [str(p) for p in loc if p not in {"body", "query", "path", "form", "payload"}]
+    return ".".join(parts) or "__all__"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(FacadeOpsError)
+    def _domain(request: HttpRequest, exc: FacadeOpsError) -> HttpResponse:
+        data = exc.as_dict()
+        return _error(api, request, exc.status, data["code"], data["message"], data["fields"])
+
+    @api.exception_handler(NinjaValidationError)
+    def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        fields: dict[str, list[str]] = {}
+        for err in exc.errors:
+            fields.setdefault(_loc_name(err.get("loc", ())), []).append(str(err.get("msg", "")))
+        return _error(
+            api,
+            request,
+            422,
+            "invalid",
+            _("Some of the data is not valid. Please correct the marked fields."),
+            fields,
+        )
+
+    @api.exception_handler(ValidationError)
+    def _django_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        data = InvalidInput.from_django(exc).as_dict()
+        return _error(api, request, 422, "invalid", data["message"], data["fields"])
+
+    @api.exception_handler(AuthenticationError)
+    def _unauth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return _error(
+            api, request, 401, "unauthenticated", _("Please sign in or send a valid API token.")
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return _error(api, request, 403, "forbidden", _("You are not allowed to do this."))
+
+    @api.exception_handler(Http404)
+    def _missing(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return _error(
+            api, request, 404, "not_found", _("The record does not exist or you may not see it.")
+        )
+
+    @api.exception_handler(HttpError)
+    def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return _error(api, request, exc.status_code, "error", str(exc))
+
+
+def paginate(qs: QuerySet[Any], *, page: int, page_size: int) -> dict[str, Any]:
+    page_size = max(1, min(page_size, settings.API_PAGE_SIZE_MAX))
+    page = max(1, page)
+    count = qs.count()
+    start = (page - 1) * page_size
+    return {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "results": list(qs[start : start + page_size]),
+    }
+
+
+def apply_sort(
+    qs: QuerySet[Any], sort: str | None, allowed: dict[str, str], default: str
+) -> QuerySet[Any]:
+    """``sort`` is a public name, optionally with '-'; ``allowed`` maps names to ORM paths."""
+    key = (sort or default).strip()
+    desc = key.startswith("-")
+    name = key.lstrip("-")
+    if name not in allowed:
+        raise InvalidInput(
+            fields={
+                "sort": [_("Sort by one of: %(names)s.") % {"names": ", ".join(sorted(allowed))}]
+            }
+        )
+    path = allowed[name]
+    return qs.order_by(f"-{path}" if desc else path, "-pk" if desc else "pk")
+
+
+__all__ = [
+    "APIKeyHeader",
+    "ActiveSessionAuth",
+    "ErrorOut",
+    "Page",
+    "TokenAuth",
+    "apply_sort",
+    "install_error_handlers",
+    "paginate",
+]

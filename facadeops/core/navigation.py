@@ -1,0 +1,55 @@
+"""Main navigation per role. Each app adds its entries here; an entry shows to a user who
+holds any of its roles (``None`` = every signed-in staff member)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role, has_role, is_staff_member
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    url_name: str
+    roles: frozenset[str] | None = None
+    icon: str = ""
+    staff_only: bool = True
+
+
+NAV: list[NavItem] = [
+    NavItem(_("Home"), "core:home", staff_only=False),
+    NavItem(_("Customers"), "customers:customer_list"),
+    NavItem(_("Projects"), "customers:project_list", staff_only=False),
+    NavItem(_("Service contracts"), "customers:contract_list"),
+    NavItem(_("Materials"), "materials:material_list"),
+    NavItem(
+        _("People"),
+        "accounts:employee_list",
+        roles=frozenset(
+            {Role.MANAGEMENT, Role.SERVICE_HEAD, Role.TECH_HEAD, Role.PROJECT_MANAGER, Role.QUALITY}
+        ),
+    ),
+]
+
+
+def navigation_for(user: Any) -> list[dict[str, Any]]:
+    if user is None or not user.is_authenticated:
+        return []
+    staff = is_staff_member(user)
+    items = []
+    for item in NAV:
+        if item.staff_only and not staff:
+            continue
+        if item.roles is not None and not has_role(user, item.roles):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # an app without that page yet simply has no entry
+            continue
+        items.append({"label": item.label, "url": url, "name": item.url_name})
+    return items

@@ -1,0 +1,255 @@
+"""The workflow engine: every "A drafts, B reviews, C approves" chain of the regulation.
+
+A process is a ``Workflow`` — states and ``Transition`` s as data. ``transition()`` is the
+only way a state changes: in one database transaction it locks the row, checks the source
+state, the actor's role and object scope, runs every guard (collecting all failures into
+one error), sets the new state, records the audit event with before/after and schedules
+notifications with ``transaction.on_commit``. ``available_transitions()`` answers both the
+UI (which buttons) and the API (which actions), so they never disagree.
+
+No code outside this module assigns a workflow's state field (a test walks the source).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .errors import NotFound, TransitionNotAllowed
+from .roles import has_role
+
+# A guard returns None/"" when satisfied, or one message / a list of messages when not.
+Guard = Callable[[Any, "TransitionContext"], "str | Iterable[str] | None"]
+Effect = Callable[[Any, "TransitionContext"], None]
+ScopeCheck = Callable[[Any, Any], bool]
+Recipients = Callable[[Any, "TransitionContext"], Iterable[Any]]
+
+
+@dataclass(frozen=True)
+class TransitionContext:
+    actor: Any
+    transition: Transition
+    note: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: str | Sequence[str]
+    target: str
+    roles: frozenset[str] | set[str]
+    label: Any = ""
+    guards: Sequence[Guard] = ()
+    effects: Sequence[Effect] = ()
+    requires_note: bool = False
+    # Extra object-level check for this move (e.g. "only the assigned technician").
+    scope: ScopeCheck | None = None
+    # Who is told once the move is committed (the next actor).
+    notify: Recipients | None = None
+    style: str = "primary"  # button colour in the UI: primary / secondary / danger / success
+    confirm: Any = ""  # confirmation question shown before the move, if any
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,) if isinstance(self.source, str) else tuple(self.source)
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    states: type[models.TextChoices]
+    transitions: Sequence[Transition]
+    state_field: str = "status"
+    # Object scope every move must pass, e.g. "the actor's own project".
+    scope: ScopeCheck | None = None
+    # The record whose timeline should also show this object's moves (e.g. its project).
+    audit_context: Callable[[Any], models.Model | None] | None = None
+
+    def __post_init__(self) -> None:
+        names = [t.name for t in self.transitions]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise ValueError(f"Workflow {self.name}: duplicate transitions {sorted(dupes)}")
+        valid = set(self.states.values)
+        for t in self.transitions:
+            bad = [s for s in (*t.sources, t.target) if s not in valid]
+            if bad:
+                raise ValueError(f"Workflow {self.name}.{t.name}: unknown states {bad}")
+
+    def get(self, name: str) -> Transition:
+        for t in self.transitions:
+            if t.name == name:
+                return t
+        raise NotFound(
+            _("There is no step called “%(name)s”.") % {"name": name}, code="unknown_transition"
+        )
+
+
+_REGISTRY: dict[type[models.Model], Workflow] = {}
+
+
+def register(model: type[models.Model], workflow: Workflow) -> Workflow:
+    """Bind a workflow to a model (call at import of the app's workflow.py)."""
+    from facadeops.audit.verbs import register_verb
+
+    _REGISTRY[model] = workflow
+    for t in workflow.transitions:
+        if t.label:
+            register_verb(f"{workflow.name}.{t.name}", t.label)
+    return workflow
+
+
+def registered() -> dict[type[models.Model], Workflow]:
+    return dict(_REGISTRY)
+
+
+def workflow_for(obj_or_model: Any) -> Workflow:
+    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    for klass in model.__mro__:
+        if klass in _REGISTRY:
+            return _REGISTRY[klass]
+    raise LookupError(f"No workflow registered for {model.__name__}")
+
+
+def _messages(result: str | Iterable[str] | None) -> list[str]:
+    if not result:
+        return []
+    if isinstance(result, str):
+        return [result]
+    return [str(m) for m in result if m]
+
+
+def _check(obj: Any, wf: Workflow, t: Transition, ctx: TransitionContext) -> list[str]:
+    """All the reasons this move is refused now ([] = allowed). Order: state, role, scope,
+    then every guard, so the user sees every failure at once."""
+    current = getattr(obj, wf.state_field)
+    if current not in t.sources:
+        return [
+            _("“%(step)s” is not possible while the record is “%(state)s”.")
+            % {"step": t.label or t.name, "state": wf.states(current).label}
+        ]
+    if not has_role(ctx.actor, t.roles):
+        return [_("Your role does not allow “%(step)s”.") % {"step": t.label or t.name}]
+    if (wf.scope and not wf.scope(ctx.actor, obj)) or (t.scope and not t.scope(ctx.actor, obj)):
+        return [_("This record is outside your responsibility.")]
+    failures: list[str] = []
+    if t.requires_note and not ctx.note.strip():
+        failures.append(_("Please give a reason or comment for this step."))
+    for guard in t.guards:
+        failures.extend(_messages(guard(obj, ctx)))
+    return failures
+
+
+def available_transitions(obj: Any, user: Any) -> list[Transition]:
+    """Moves this user may take on this object now, guards aside (buttons show them;
+    a guard failure is reported when the move is tried, with every reason)."""
+    wf = workflow_for(obj)
+    current = getattr(obj, wf.state_field)
+    result = []
+    for t in wf.transitions:
+        if current not in t.sources or not has_role(user, t.roles):
+            continue
+        if wf.scope and not wf.scope(user, obj):
+            continue
+        if t.scope and not t.scope(user, obj):
+            continue
+        result.append(t)
+    return result
+
+
+def blocked_reasons(
+    obj: Any, name: str, *, actor: Any, note: str = "", data: Any = None
+) -> list[str]:
+    """Why ``name`` would be refused now (no write)."""
+    wf = workflow_for(obj)
+    t = wf.get(name)
+    return _check(
+        obj, wf, t, TransitionContext(actor=actor, transition=t, note=note, data=data or {})
+    )
+
+
+def transition(
+    obj: Any, name: str, *, actor: Any, note: str = "", data: dict[str, Any] | None = None
+) -> Any:
+    """Take workflow step ``name`` on ``obj`` as ``actor``. Returns the updated object
+    (``obj`` itself is refreshed too). Raises TransitionNotAllowed with every reason."""
+    from facadeops.audit.services import record
+
+    wf = workflow_for(obj)
+    t = wf.get(name)
+    model = type(obj)
+    with transaction.atomic():
+        try:
+            locked = model._default_manager.select_for_update().get(pk=obj.pk)
+        except model.DoesNotExist as exc:
+            raise NotFound() from exc
+        ctx = TransitionContext(actor=actor, transition=t, note=note or "", data=data or {})
+        failures = _check(locked, wf, t, ctx)
+        if failures:
+            raise TransitionNotAllowed(reasons=failures)
+        before_state = getattr(locked, wf.state_field)
+        tracked = {f.attname for f in model._meta.concrete_fields}
+        before_values = {a: getattr(locked, a) for a in tracked}
+        setattr(locked, wf.state_field, t.target)
+        for effect in t.effects:
+            effect(locked, ctx)
+        changed = [a for a in tracked if getattr(locked, a) != before_values[a] and a != "version"]
+        update: dict[str, Any] = {a: getattr(locked, a) for a in changed}
+        if any(f.name == "version" for f in model._meta.concrete_fields):
+            update["version"] = F("version") + 1
+        if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+            from django.utils import timezone
+
+            update["updated_at"] = timezone.now()
+        model._default_manager.filter(pk=locked.pk).update(**update)
+        locked.refresh_from_db()
+        record(
+            actor=actor,
+            verb=f"{wf.name}.{t.name}",
+            target=locked,
+            before={wf.state_field: before_state}
+            | {a: before_values[a] for a in changed if a != wf.state_field},
+            after={wf.state_field: t.target}
+            | {a: getattr(locked, a) for a in changed if a != wf.state_field},
+            note=ctx.note,
+            context=wf.audit_context(locked) if wf.audit_context else None,
+        )
+        if t.notify is not None:
+            recipients = [u for u in t.notify(locked, ctx) if u is not None and u != actor]
+            if recipients:
+                _schedule_notifications(locked, wf, t, ctx, recipients)
+    for f in model._meta.concrete_fields:
+        setattr(obj, f.attname, getattr(locked, f.attname))
+    return locked
+
+
+def _schedule_notifications(
+    obj: Any, wf: Workflow, t: Transition, ctx: TransitionContext, recipients: list[Any]
+) -> None:
+    from facadeops.notifications.services import notify
+
+    title = gettext_lazy("%(record)s: %(step)s")
+    ids = [u.pk for u in recipients]
+    model = type(obj)
+    pk = obj.pk
+    actor_id = getattr(ctx.actor, "pk", None)
+
+    def send() -> None:
+        fresh = model._default_manager.get(pk=pk)
+        notify(
+            recipient_ids=ids,
+            verb=f"{wf.name}.{t.name}",
+            title=str(title) % {"record": fresh, "step": t.label or t.name},
+            body=ctx.note,
+            target=fresh,
+            actor_id=actor_id,
+        )
+
+    transaction.on_commit(send)
