@@ -1,16 +1,20 @@
-"""People (REG-1.3): users, departments, roles (groups), API tokens."""
+"""People (REG-1.3, X-6.5): users, departments, roles (groups), API tokens, employees,
+certificates and skills."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facadeops.core.models import TimeStampedModel
+from facadeops.core.models import TimeStampedModel, VersionedModel
 
 
 class Department(TimeStampedModel):
@@ -116,3 +120,145 @@ class ApiToken(TimeStampedModel):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class CertificateType(models.Model):
+    """X-6.5 catalogue of certificates (高处作业证, 吊篮操作证, 电工证 …) — data, not code."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    is_work_at_height = models.BooleanField(
+        _("work at height"),
+        default=False,
+        help_text=_("A valid certificate of this type allows facade work at height (≥ 2 m)."),
+    )
+    validity_note = models.CharField(_("validity note"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("certificate type")
+        verbose_name_plural = _("certificate types")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Skill(models.Model):
+    """Skills of service staff (玻璃更换, 打胶/密封 …) — data, not code."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmployeeStatus(models.TextChoices):
+    ONBOARDING = "onboarding", _("Onboarding")
+    ACTIVE = "active", _("Employed")
+    LEAVING = "leaving", _("Leaving")
+    LEFT = "left", _("Left")
+
+
+class Employee(VersionedModel):
+    """A member of staff (REG-1.3, REG-6.4): employment data beside the login account."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="employee"
+    )
+    employee_no = models.CharField(_("employee number"), max_length=30, unique=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employees",
+    )
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=30, blank=True)
+    skills = models.ManyToManyField(
+        Skill, verbose_name=_("skills"), blank=True, related_name="employees"
+    )
+    hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    leave_date = models.DateField(_("leave date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EmployeeStatus.choices,
+        default=EmployeeStatus.ONBOARDING,
+        editable=False,
+        db_index=True,
+    )
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["employee_no"]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.username} ({self.employee_no})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:employee_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.hire_date and self.leave_date and self.leave_date < self.hire_date:
+            raise ValidationError(
+                {"leave_date": _("The leave date cannot be before the hire date.")}
+            )
+
+
+class Certificate(VersionedModel):
+    """X-6.5 a certificate held by an employee, valid from … to … (inclusive)."""
+
+    employee = models.ForeignKey(
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    type = models.ForeignKey(
+        CertificateType,
+        verbose_name=_("certificate type"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    number = models.CharField(_("certificate number"), max_length=60)
+    issued_by = models.CharField(_("issued by"), max_length=150, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), db_index=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-valid_to", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["type", "number"], name="accounts_certificate_type_number_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:employee_detail", args=[self.employee_id])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError(
+                {"valid_to": _("“Valid until” cannot be before “valid from”.")}
+            )
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        """Valid on ``day`` if valid_from ≤ day ≤ valid_to (both days included)."""
+        return self.valid_from <= day <= self.valid_to
