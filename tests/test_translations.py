@@ -55,7 +55,7 @@ def test_catalogue_compiles(po: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_default_language_is_simplified_chinese(settings) -> None:  # type: ignore[no-untyped-def]
+def test_default_language_is_simplified_chinese(settings) -> None:
     assert settings.LANGUAGE_CODE == "zh-hans"
     with translation.override("zh-hans"):
         assert translation.gettext("Export to Excel") == "导出 Excel"

@@ -10,12 +10,12 @@ from facadeops.audit.services import record
 
 
 @pytest.fixture
-def target(make_user):  # type: ignore[no-untyped-def]
+def target(make_user):
     return make_user("management")
 
 
 @pytest.mark.django_db
-def test_record_keeps_who_what_before_after_note(target, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_record_keeps_who_what_before_after_note(target, make_user) -> None:
     """X-9.1: every change is recorded — who, when, what, before/after; approvals keep comments."""
     actor = make_user("service_head", full_name="王主管")
     ev = record(
@@ -31,7 +31,7 @@ def test_record_keeps_who_what_before_after_note(target, make_user) -> None:  # 
 
 
 @pytest.mark.django_db
-def test_model_refuses_update_and_delete(target) -> None:  # type: ignore[no-untyped-def]
+def test_model_refuses_update_and_delete(target) -> None:
     """X-9.1: the audit log is append-only, whatever the database."""
     ev = record(actor=None, verb="created", target=target)
     ev.note = "changed"
@@ -43,7 +43,7 @@ def test_model_refuses_update_and_delete(target) -> None:  # type: ignore[no-unt
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_postgres_trigger_refuses_update_and_delete_even_in_bulk(target) -> None:  # type: ignore[no-untyped-def]
+def test_postgres_trigger_refuses_update_and_delete_even_in_bulk(target) -> None:
     """X-9.1: on PostgreSQL a trigger refuses UPDATE and DELETE — also queryset bulk
     operations and raw SQL that bypass the model."""
     assert connection.vendor == "postgresql"
@@ -64,7 +64,7 @@ def test_postgres_trigger_refuses_update_and_delete_even_in_bulk(target) -> None
 
 
 @pytest.mark.django_db
-def test_timeline_includes_events_whose_context_is_the_record(target, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_timeline_includes_events_whose_context_is_the_record(target, make_user) -> None:
     """X-9.1: a record's timeline shows its own events and those of records belonging to it."""
     other = make_user("technician")
     own = record(actor=None, verb="updated", target=target)

@@ -4,7 +4,7 @@ import pytest
 
 
 @pytest.mark.django_db
-def test_healthz_checks_the_database(client) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_checks_the_database(client) -> None:
     r = client.get("/healthz")
     assert r.status_code == 200
     assert r.json() == {"status": "ok", "database": "ok"}
@@ -12,7 +12,7 @@ def test_healthz_checks_the_database(client) -> None:  # type: ignore[no-untyped
 
 
 @pytest.mark.django_db
-def test_readyz_reports_migrations_and_cache(client) -> None:  # type: ignore[no-untyped-def]
+def test_readyz_reports_migrations_and_cache(client) -> None:
     r = client.get("/readyz")
     assert r.status_code == 200, r.content
     body = r.json()
@@ -20,12 +20,12 @@ def test_readyz_reports_migrations_and_cache(client) -> None:  # type: ignore[no
 
 
 @pytest.mark.django_db
-def test_request_id_is_echoed_or_generated(client) -> None:  # type: ignore[no-untyped-def]
+def test_request_id_is_echoed_or_generated(client) -> None:
     assert client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
     generated = client.get("/healthz", HTTP_X_REQUEST_ID="bad id with spaces")["X-Request-ID"]
     assert generated != "bad id with spaces" and len(generated) == 32
 
 
 @pytest.mark.django_db
-def test_healthz_refuses_other_methods(client) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_refuses_other_methods(client) -> None:
     assert client.post("/healthz").status_code == 405

@@ -49,7 +49,7 @@ def _violations(path: Path, fields: set[str], model_names: set[str]) -> list[str
         for t in targets:
             for el in ast.walk(t):
                 if isinstance(el, ast.Attribute) and el.attr in fields:
-                    found.append(f"{path}:{node.lineno}: assigns .{el.attr}")
+                    found.append(f"{path}:{getattr(node, 'lineno', 0)}: assigns .{el.attr}")
         if isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")

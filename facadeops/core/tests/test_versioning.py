@@ -9,13 +9,13 @@ from facadeops.customers.models import Customer
 
 
 @pytest.fixture
-def customer(make_user):  # type: ignore[no-untyped-def]
+def customer(make_user):
     actor = make_user("management")
     return create_record(Customer, actor=actor, data={"name": "上海陆家嘴物业", "code": "KH-T-1"})
 
 
 @pytest.mark.django_db
-def test_update_with_current_version_writes_bumps_and_audits(customer, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_update_with_current_version_writes_bumps_and_audits(customer, make_user) -> None:
     """X-9.1: an edit records before/after of the changed fields only."""
     actor = make_user("management")
     assert customer.version == 1
@@ -29,7 +29,7 @@ def test_update_with_current_version_writes_bumps_and_audits(customer, make_user
 
 
 @pytest.mark.django_db
-def test_stale_version_is_refused_and_nothing_written(customer, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_stale_version_is_refused_and_nothing_written(customer, make_user) -> None:
     """Concurrent edits never silently overwrite: the second editor gets a Conflict."""
     alice, bob = make_user("management"), make_user("management")
     update_record(customer, actor=alice, data={"city": "上海"}, expected_version=1)
@@ -44,7 +44,7 @@ def test_stale_version_is_refused_and_nothing_written(customer, make_user) -> No
 
 
 @pytest.mark.django_db
-def test_missing_version_is_refused(customer, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_missing_version_is_refused(customer, make_user) -> None:
     with pytest.raises(InvalidInput) as exc:
         update_record(
             customer, actor=make_user("management"), data={"city": "x"}, expected_version=None
@@ -53,7 +53,7 @@ def test_missing_version_is_refused(customer, make_user) -> None:  # type: ignor
 
 
 @pytest.mark.django_db
-def test_invalid_data_gives_field_messages_and_writes_nothing(customer, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_data_gives_field_messages_and_writes_nothing(customer, make_user) -> None:
     """Bad input gets a specific message per field; nothing is half-written."""
     with pytest.raises(InvalidInput) as exc:
         update_record(
@@ -69,7 +69,7 @@ def test_invalid_data_gives_field_messages_and_writes_nothing(customer, make_use
 
 
 @pytest.mark.django_db
-def test_unchanged_data_writes_nothing(customer, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_unchanged_data_writes_nothing(customer, make_user) -> None:
     update_record(
         customer, actor=make_user("management"), data={"name": customer.name}, expected_version=1
     )
