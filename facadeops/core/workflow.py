@@ -37,13 +37,15 @@ class TransitionContext:
     transition: Transition
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    from_state: str = ""  # the state the object is in when the move is tried
 
 
 @dataclass(frozen=True)
 class Transition:
     name: str
     source: str | Sequence[str]
-    target: str
+    # The new state, or a function of (obj, ctx) giving it (e.g. "back where it was held").
+    target: str | Callable[[Any, TransitionContext], str]
     roles: frozenset[str] | set[str]
     label: Any = ""
     guards: Sequence[Guard] = ()
@@ -79,7 +81,8 @@ class Workflow:
             raise ValueError(f"Workflow {self.name}: duplicate transitions {sorted(dupes)}")
         valid = set(self.states.values)
         for t in self.transitions:
-            bad = [s for s in (*t.sources, t.target) if s not in valid]
+            fixed = [t.target] if isinstance(t.target, str) else []
+            bad = [s for s in (*t.sources, *fixed) if s not in valid]
             if bad:
                 raise ValueError(f"Workflow {self.name}.{t.name}: unknown states {bad}")
 
@@ -190,14 +193,23 @@ def transition(
             locked = model._default_manager.select_for_update().get(pk=obj.pk)
         except model.DoesNotExist as exc:
             raise NotFound() from exc
-        ctx = TransitionContext(actor=actor, transition=t, note=note or "", data=data or {})
+        ctx = TransitionContext(
+            actor=actor,
+            transition=t,
+            note=note or "",
+            data=data or {},
+            from_state=getattr(locked, wf.state_field),
+        )
         failures = _check(locked, wf, t, ctx)
         if failures:
             raise TransitionNotAllowed(reasons=failures)
         before_state = getattr(locked, wf.state_field)
+        target = t.target if isinstance(t.target, str) else t.target(locked, ctx)
+        if target not in wf.states.values:
+            raise TransitionNotAllowed(reasons=[_("The step leads to an unknown state.")])
         tracked = {f.attname for f in model._meta.concrete_fields}
         before_values = {a: getattr(locked, a) for a in tracked}
-        setattr(locked, wf.state_field, t.target)
+        setattr(locked, wf.state_field, target)
         for effect in t.effects:
             effect(locked, ctx)
         changed = [a for a in tracked if getattr(locked, a) != before_values[a] and a != "version"]
@@ -216,7 +228,7 @@ def transition(
             target=locked,
             before={wf.state_field: before_state}
             | {a: before_values[a] for a in changed if a != wf.state_field},
-            after={wf.state_field: t.target}
+            after={wf.state_field: target}
             | {a: getattr(locked, a) for a in changed if a != wf.state_field},
             note=ctx.note,
             context=wf.audit_context(locked) if wf.audit_context else None,
