@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import signals, workflow  # noqa: F401

@@ -255,9 +255,7 @@ class Certificate(VersionedModel):
     def clean(self) -> None:
         super().clean()
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError(
-                {"valid_to": _("“Valid until” cannot be before “valid from”.")}
-            )
+            raise ValidationError({"valid_to": _("“Valid until” cannot be before “valid from”.")})
 
     def is_valid_on(self, day: dt.date) -> bool:
         """Valid on ``day`` if valid_from ≤ day ≤ valid_to (both days included)."""

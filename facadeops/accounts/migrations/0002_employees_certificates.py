@@ -7,83 +7,195 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CertificateType',
+            name="CertificateType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('is_work_at_height', models.BooleanField(default=False, help_text='A valid certificate of this type allows facade work at height (≥ 2 m).', verbose_name='work at height')),
-                ('validity_note', models.CharField(blank=True, max_length=200, verbose_name='validity note')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "is_work_at_height",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A valid certificate of this type allows facade work at height (≥ 2 m).",
+                        verbose_name="work at height",
+                    ),
+                ),
+                (
+                    "validity_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="validity note"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'certificate type',
-                'verbose_name_plural': 'certificate types',
-                'ordering': ['name'],
+                "verbose_name": "certificate type",
+                "verbose_name_plural": "certificate types",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Skill',
+            name="Skill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'skill',
-                'verbose_name_plural': 'skills',
-                'ordering': ['name'],
+                "verbose_name": "skill",
+                "verbose_name_plural": "skills",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Employee',
+            name="Employee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('employee_no', models.CharField(max_length=30, unique=True, verbose_name='employee number')),
-                ('position', models.CharField(blank=True, max_length=100, verbose_name='position')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='mobile phone')),
-                ('hire_date', models.DateField(blank=True, null=True, verbose_name='hire date')),
-                ('leave_date', models.DateField(blank=True, null=True, verbose_name='leave date')),
-                ('status', models.CharField(choices=[('onboarding', 'Onboarding'), ('active', 'Employed'), ('leaving', 'Leaving'), ('left', 'Left')], db_index=True, default='onboarding', editable=False, max_length=20, verbose_name='status')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='employees', to='accounts.department', verbose_name='department')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='employee', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('skills', models.ManyToManyField(blank=True, related_name='employees', to='accounts.skill', verbose_name='skills')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "employee_no",
+                    models.CharField(max_length=30, unique=True, verbose_name="employee number"),
+                ),
+                ("position", models.CharField(blank=True, max_length=100, verbose_name="position")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="mobile phone")),
+                ("hire_date", models.DateField(blank=True, null=True, verbose_name="hire date")),
+                ("leave_date", models.DateField(blank=True, null=True, verbose_name="leave date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("onboarding", "Onboarding"),
+                            ("active", "Employed"),
+                            ("leaving", "Leaving"),
+                            ("left", "Left"),
+                        ],
+                        db_index=True,
+                        default="onboarding",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employees",
+                        to="accounts.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employee",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "skills",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="employees",
+                        to="accounts.skill",
+                        verbose_name="skills",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'employee',
-                'verbose_name_plural': 'employees',
-                'ordering': ['employee_no'],
+                "verbose_name": "employee",
+                "verbose_name_plural": "employees",
+                "ordering": ["employee_no"],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('number', models.CharField(max_length=60, verbose_name='certificate number')),
-                ('issued_by', models.CharField(blank=True, max_length=150, verbose_name='issued by')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(db_index=True, verbose_name='valid until')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='accounts.certificatetype', verbose_name='certificate type')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certificates', to='accounts.employee', verbose_name='employee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                ("number", models.CharField(max_length=60, verbose_name="certificate number")),
+                (
+                    "issued_by",
+                    models.CharField(blank=True, max_length=150, verbose_name="issued by"),
+                ),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(db_index=True, verbose_name="valid until")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="accounts.certificatetype",
+                        verbose_name="certificate type",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certificates",
+                        to="accounts.employee",
+                        verbose_name="employee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certificate',
-                'verbose_name_plural': 'certificates',
-                'ordering': ['-valid_to', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('type', 'number'), name='accounts_certificate_type_number_uniq')],
+                "verbose_name": "certificate",
+                "verbose_name_plural": "certificates",
+                "ordering": ["-valid_to", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("type", "number"), name="accounts_certificate_type_number_uniq"
+                    )
+                ],
             },
         ),
     ]
