@@ -77,7 +77,8 @@ SKILLS: dict[str, list[str]] = {
 
 # username → [(certificate type code, number, issuer, valid from offset, valid to offset)]
 # offsets are days from the day of loading: staff2's work-at-height certificate expires
-# in 20 days, staff3's expired 15 days ago, staff5 has none.
+# in 20 days, staff3's expired 15 days ago, staff3 therefore has no valid one, staff5 has
+# none at all.
 CERTIFICATES: dict[str, list[tuple[str, str, str, int, int]]] = {
     "technician": [("work_at_height", "T310101198801012011", "上海市应急管理局", -700, 1490)],
     "tech2": [("work_at_height", "T310101199003152213", "上海市应急管理局", -400, 1790)],
@@ -91,7 +92,7 @@ CERTIFICATES: dict[str, list[tuple[str, str, str, int, int]]] = {
     "staff2": [("work_at_height", "T320102198907082215", "江苏省应急管理厅", -2170, 20)],
     "staff3": [
         ("work_at_height", "T340104199211123318", "安徽省应急管理厅", -2205, -15),
-        ("gondola", "沪吊篮(2023)0211", "上海市建筑施工行业协会", -500, 595),
+        ("electrician", "T340104199211123318E", "安徽省应急管理厅", -500, 1695),
     ],
     "staff4": [
         ("work_at_height", "T310107199304154412", "上海市应急管理局", -100, 2090),
