@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from facadeops.core.api import ErrorOut, Page, apply_sort, paginate
 from facadeops.core.errors import Forbidden, NotFound
@@ -261,7 +262,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     token, raw = services.api_token_create(
         actor=request.user, name=payload.name, expires_at=payload.expires_at
     )
-    return 201, _token_created(token, raw)
+    return Status(201, _token_created(token, raw))
 
 
 def _token_created(token: ApiToken, raw: str) -> dict[str, Any]:
@@ -281,7 +282,7 @@ def _token_created(token: ApiToken, raw: str) -> dict[str, Any]:
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, summary="Revoke a token")
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
     services.api_token_revoke(actor=request.user, token=token_id)
-    return 204, None
+    return Status(204, None)
 
 
 __all__ = ["PREFIX", "can_view_people", "router"]
