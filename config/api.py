@@ -22,7 +22,10 @@ def _mount() -> None:
     """Each app contributes its router from its api.py."""
     from importlib import import_module
 
-    for app in ("core", "accounts", "customers", "materials", "notifications"):
+    from facadeops.core.attachment_api import router as attachment_router
+
+    api.add_router("/attachments", attachment_router)
+    for app in ("core", "accounts", "customers", "materials", "notifications", "service"):
         try:
             module = import_module(f"facadeops.{app}.api")
         except ModuleNotFoundError as exc:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "facadeops.customers",
     "facadeops.materials",
     "facadeops.notifications",
+    "facadeops.service",
 ]
 
 MIDDLEWARE = [
