@@ -75,9 +75,7 @@ def test_token_api_own_tokens_only(client, make_user) -> None:
     other = make_user("quality")
     foreign, _raw = services.api_token_create(actor=other, name="foreign")
     client.force_login(user)
-    r = client.post(
-        "/api/v1/accounts/tokens", {"name": "脚本"}, content_type="application/json"
-    )
+    r = client.post("/api/v1/accounts/tokens", {"name": "脚本"}, content_type="application/json")
     assert r.status_code == 201
     body = r.json()
     assert body["token"].startswith(body["prefix"])
