@@ -16,7 +16,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import NoReverseMatch, reverse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from .api import ErrorOut, Page, paginate
@@ -122,12 +122,12 @@ def create_attachment(
     request: HttpRequest,
     target_type: Form[str],
     target_id: Form[str],
-    file: File[UploadedFile],
+    file: File[UploadedFile | None] = None,
     caption: Form[str] = "",
 ) -> Any:
     target = resolve_target(user=request.user, target_type=target_type, target_id=target_id)
     att = attachment_add(actor=request.user, target=target, upload=file, caption=caption)
-    return 201, _out(request, att, target_key(target))
+    return Status(201, _out(request, att, target_key(target)))
 
 
 @router.get(
@@ -153,4 +153,4 @@ def download_attachment(request: HttpRequest, attachment_id: int) -> HttpRespons
 def delete_attachment(request: HttpRequest, attachment_id: int) -> Any:
     att, _target = access_attachment(user=request.user, attachment_id=attachment_id)
     attachment_remove(actor=request.user, attachment=att)
-    return 204, None
+    return Status(204, None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from facadeops.core.api import ErrorOut, Page, apply_sort, paginate
@@ -135,7 +135,7 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> Any:
     _ensure_viewer(request)
     data = payload.dict()
     data["parent"] = _category(data.pop("parent_id"), "parent_id")
-    return 201, services.category_create(actor=request.user, data=data)
+    return Status(201, services.category_create(actor=request.user, data=data))
 
 
 @router.get(
@@ -174,7 +174,7 @@ def create_material(request: HttpRequest, payload: MaterialIn) -> Any:
     data = payload.dict()
     data["category"] = _category(data.pop("category_id"))
     material = services.material_create(actor=request.user, data=data)
-    return 201, _out(selectors.material_get(user=request.user, pk=material.pk))
+    return Status(201, _out(selectors.material_get(user=request.user, pk=material.pk)))
 
 
 @router.patch(
