@@ -359,11 +359,15 @@ class _Importer:
             return []
         names = [_text(h).rstrip("*") for h in header]
         index: dict[str, int] = {}
+        missing = False
         for fname, title, _kind, required in COLUMNS[sheet]:
             if title in names:
                 index[fname] = names.index(title)
             elif required:
                 self.error(sheet, 1, title, _("The required column is missing."))
+                missing = True
+        if missing:
+            return []
         rows: list[tuple[int, dict[str, Any]]] = []
         for number, values in enumerate(it, start=2):
             if values is None or all(_text(v) == "" for v in values):
