@@ -34,6 +34,43 @@ NAV: list[NavItem] = [
             {Role.MANAGEMENT, Role.SERVICE_HEAD, Role.TECH_HEAD, Role.PROJECT_MANAGER, Role.QUALITY}
         ),
     ),
+    # -- service process (REG-2, X-9.5) --
+    NavItem(
+        _("Requests and inquiries"),
+        "service:request_list",
+        roles=frozenset({Role.AGENT, Role.SERVICE_HEAD, Role.MANAGEMENT}),
+    ),
+    NavItem(_("Work orders"), "service:workorder_list", staff_only=False),
+    NavItem(
+        _("My work today"),
+        "service:my_work_today",
+        roles=frozenset({Role.TECHNICIAN, Role.SERVICE_STAFF}),
+    ),
+    NavItem(
+        _("Service board"),
+        "service:board",
+        roles=frozenset({Role.SERVICE_HEAD, Role.MANAGEMENT}),
+    ),
+    NavItem(
+        _("Awaiting my approval"),
+        "service:approvals",
+        roles=frozenset({Role.PROJECT_MANAGER, Role.TECH_HEAD}),
+    ),
+    NavItem(_("Quality inspections"), "service:inspections", roles=frozenset({Role.QUALITY})),
+    NavItem(
+        _("Dashboard"),
+        "service:dashboard",
+        roles=frozenset(
+            {
+                Role.SERVICE_HEAD,
+                Role.TECH_HEAD,
+                Role.PROJECT_MANAGER,
+                Role.QUALITY,
+                Role.MANAGEMENT,
+                Role.AGENT,
+            }
+        ),
+    ),
 ]
 
 
