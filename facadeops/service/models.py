@@ -670,3 +670,26 @@ class ServiceRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.work_order} {self.customer_name}"
+
+
+# ---------------------------------------------------------------------------------------
+# Working calendar (DOM-4): the days on which a "working days" clock runs — data, editable
+# ---------------------------------------------------------------------------------------
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday rule: an official holiday on a weekday
+    (is_working_day=False) or a swapped working weekend day (调休上班, is_working_day=True).
+    Seeded from ``holidays.China``; edited by the company when the State Council announces
+    the next year's calendar."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("working calendar day")
+        verbose_name_plural = _("working calendar")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"

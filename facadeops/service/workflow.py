@@ -346,6 +346,8 @@ WORK_ORDER = register(
                 label=gettext_lazy("Rectification done"),
                 scope=_is_team,
                 guards=[rules.rectifications_done, rules.completion_checklist],
+                # a new internal acceptance is needed after every rectification
+                effects=[_mark_completed],
                 notify=_quality,
             ),
             Transition(
