@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from facadeops.core.api import ErrorOut, Page, apply_sort, paginate
 from facadeops.core.choices import ClockMode, Urgency
@@ -339,7 +339,7 @@ def get_customer(request: HttpRequest, pk: int) -> Any:
 
 @router.post("/customers", response={201: CustomerOut, **ERRORS})
 def create_customer(request: HttpRequest, payload: CustomerIn) -> Any:
-    return 201, services.customer_create(actor=request.user, data=payload.dict())
+    return Status(201, services.customer_create(actor=request.user, data=payload.dict()))
 
 
 @router.patch("/customers/{int:pk}", response={200: CustomerOut, **ERRORS})
@@ -361,7 +361,9 @@ def list_contacts(request: HttpRequest, pk: int) -> Any:
 @router.post("/customers/{int:pk}/contacts", response={201: ContactOut, **ERRORS})
 def create_contact(request: HttpRequest, pk: int, payload: ContactIn) -> Any:
     customer = selectors.customer_get(user=request.user, pk=pk)
-    return 201, services.contact_create(actor=request.user, customer=customer, data=payload.dict())
+    return Status(
+        201, services.contact_create(actor=request.user, customer=customer, data=payload.dict())
+    )
 
 
 # -- projects ----------------------------------------------------------------------------------
@@ -435,7 +437,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
         facade_systems=systems,
         glass_types=glass,
     )
-    return 201, selectors.project_get(user=request.user, pk=project.pk)
+    return Status(201, selectors.project_get(user=request.user, pk=project.pk))
 
 
 @router.patch("/projects/{int:pk}", response={200: ProjectOut, **ERRORS})
@@ -508,7 +510,7 @@ def create_contract(request: HttpRequest, payload: ContractIn) -> Any:
     contract = services.contract_create(
         actor=request.user, customer=customer, data=data, projects=projects
     )
-    return 201, selectors.contract_get(user=request.user, pk=contract.pk)
+    return Status(201, selectors.contract_get(user=request.user, pk=contract.pk))
 
 
 @router.patch("/contracts/{int:pk}", response={200: ContractOut, **ERRORS})

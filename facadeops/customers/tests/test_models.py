@@ -60,7 +60,7 @@ def test_contact_fields_and_context(manager: Any, customer_a: Any) -> None:
     ev = AuditEvent.objects.get(
         verb="created", target_id=str(contact.pk), context_id=str(customer_a.pk)
     )
-    assert ev.context_type.model == "customer"
+    assert ev.context_type is not None and ev.context_type.model == "customer"
 
 
 def test_contact_needs_phone_or_email(manager: Any, customer_a: Any) -> None:
