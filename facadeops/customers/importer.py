@@ -144,19 +144,33 @@ def template_workbook() -> bytes:
             cell.font = Font(bold=True, color="C00000" if col[3] else "000000")
         for i in range(len(cols)):
             ws.column_dimensions[get_column_letter(i + 1)].width = 16
-    ws = wb.create_sheet("说明")
-    ws.append(["红色列为必填项。日期格式 YYYY-MM-DD。多个幕墙系统/玻璃类型用“、”分隔。"])
-    ws.append(["项目经理、服务部门负责人填写系统用户名或姓名。主要联系人填“是”或“否”。"])
+    ws = wb.create_sheet(str(_("Instructions")))
+    ws.append(
+        [
+            _(
+                "Red columns are required. Dates as YYYY-MM-DD. Separate several facade "
+                "systems or glass types with “、”."
+            )
+        ]
+    )
+    ws.append(
+        [
+            _(
+                "Project manager and service head: the user name or full name. "
+                "Primary contact: 是 or 否."
+            )
+        ]
+    )
     ws.append([])
-    ws.append(["幕墙系统", "代码"])
+    ws.append(["幕墙系统", str(_("code"))])
     for fs in FacadeSystem.objects.filter(is_active=True):
         ws.append([fs.name, fs.code])
     ws.append([])
-    ws.append(["玻璃类型", "代码"])
+    ws.append(["玻璃类型", str(_("code"))])
     for gt in GlassType.objects.filter(is_active=True):
         ws.append([gt.name, gt.code])
     ws.append([])
-    ws.append(["用途", "代码"])
+    ws.append(["用途", str(_("code"))])
     for value, label in UseType.choices:
         ws.append([str(label), value])
     buf = io.BytesIO()

@@ -114,7 +114,7 @@ CONTRACT_WORKFLOW = register(
                 source=[S.DRAFT],
                 target=S.CANCELLED,
                 roles=CONTRACT_ROLES,
-                label=gettext_lazy("Cancel"),
+                label=gettext_lazy("Void"),
                 style="outline-danger",
                 confirm=gettext_lazy("Cancel this draft contract?"),
             ),
