@@ -128,8 +128,8 @@ def test_jpeg_is_reencoded_upright_without_metadata(media: Path, material: Mater
     assert (att.width, att.height) == (20, 40)  # rotated by the EXIF orientation
     assert att.original_name == "现场照片.jpg"
     assert att.caption == "渗水点"
-    assert att.file.name.startswith("attachments/") and att.file.name.endswith(".jpg")
-    assert "现场照片" not in att.file.name
+    assert str(att.file.name).startswith("attachments/") and str(att.file.name).endswith(".jpg")
+    assert "现场照片" not in str(att.file.name)
     with att.file.open("rb") as fh:
         data = fh.read()
     import hashlib
@@ -139,7 +139,7 @@ def test_jpeg_is_reencoded_upright_without_metadata(media: Path, material: Mater
     assert stored.size == (20, 40)
     assert not dict(stored.getexif())
     assert "exif" not in stored.info and "comment" not in stored.info
-    assert att.thumbnail and att.thumbnail.name.endswith((".jpg", ".webp"))
+    assert att.thumbnail and str(att.thumbnail.name).endswith((".jpg", ".webp"))
     with att.thumbnail.open("rb") as fh:
         thumb = Image.open(io.BytesIO(fh.read()))
     assert max(thumb.size) <= 320
@@ -162,11 +162,11 @@ def test_png_stays_lossless_png(media: Path, material: Material, staff: Any):
     """PNG kept lossless (pixels identical), transparency kept."""
     data = png_bytes()
     att = attachment_add(actor=staff, target=material, upload=upload("detail.png", data))
-    assert att.mime == "image/png" and att.file.name.endswith(".png")
+    assert att.mime == "image/png" and str(att.file.name).endswith(".png")
     with att.file.open("rb") as fh:
         out = Image.open(io.BytesIO(fh.read()))
     assert out.tobytes() == Image.open(io.BytesIO(data)).tobytes()
-    assert att.thumbnail.name.endswith(".webp")  # alpha → WebP thumbnail
+    assert str(att.thumbnail.name).endswith(".webp")  # alpha → WebP thumbnail
 
 
 def test_documents_and_video_accepted_by_content(media: Path, material: Material, staff: Any):
@@ -174,7 +174,8 @@ def test_documents_and_video_accepted_by_content(media: Path, material: Material
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.active.append(["物料", "数量"])
+    ws: Any = wb.active
+    ws.append(["物料", "数量"])
     xbuf = io.BytesIO()
     wb.save(xbuf)
     cases = [

@@ -136,7 +136,8 @@ def test_export_xlsx(cat: MaterialCategory, make_user: Any, client: Any):
     client.force_login(make_user("procurement"))
     r = client.get("/materials/", {"export": "xlsx", "q": "耐候密封胶1"})
     assert r.status_code == 200 and "spreadsheetml" in r["Content-Type"]
-    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    ws: Any = load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == "WL-0001"
 
 
