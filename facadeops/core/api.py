@@ -81,7 +81,7 @@ def _error(
 
 
 def _loc_name(loc: Any) -> str:
-    parts = [str(p) for p in loc if p not in {"body", "query", "path", "form", "payload"}]
+    parts = [str(p) for p in loc if p not in {"body", "query", "path", "form", "payload", "file"}]
     return ".".join(parts) or "__all__"
 
 
