@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -61,6 +61,8 @@ from .models import (
 R = Role
 S = WOStatus
 
+M = TypeVar("M", bound=models.Model)
+
 SIGNATURE_MAX_BYTES = 2 * 1024 * 1024
 SIGNATURE_MAX_SIDE = 4000
 
@@ -75,6 +77,66 @@ def _wo_context(obj: Any) -> Any:
 
 def _project_context(wo: WorkOrder) -> Any:
     return wo.project
+
+
+# core.audit.snapshot() cannot read an empty file field (hasattr(FieldFile, "url") raises
+# ValueError); records with optional files are written with these two helpers instead.
+def _snap(obj: models.Model) -> dict[str, Any]:
+    from django.db.models.fields.files import FieldFile
+
+    out: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        value = getattr(obj, f.attname)
+        if isinstance(value, FieldFile):
+            value = value.name or ""
+        elif isinstance(value, dt.datetime | dt.date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        out[f.name] = value
+    return out
+
+
+def _clean_or_invalid(obj: models.Model) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput.from_django(exc) from exc
+
+
+def _create_with_file(
+    model: type[M], *, actor: Any, data: dict[str, Any], files: dict[str, ContentFile[bytes]]
+) -> M:
+    obj = model(**data)
+    for name, content in files.items():
+        getattr(obj, name).save("signature.png", content, save=False)
+    _clean_or_invalid(obj)
+    obj.save()
+    record(actor=actor, verb="created", target=obj, after=_snap(obj), context=_wo_context(obj))
+    return obj
+
+
+def _update_with_file(obj: M, *, actor: Any, data: dict[str, Any], verb: str = "updated") -> M:
+    current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    before = _snap(current)
+    for key, value in data.items():
+        setattr(current, key, value)
+    _clean_or_invalid(current)
+    current.save()
+    after = _snap(current)
+    changed = [k for k in after if after[k] != before.get(k) and k != "updated_at"]
+    if changed:
+        record(
+            actor=actor,
+            verb=verb,
+            target=current,
+            before={k: before.get(k) for k in changed},
+            after={k: after[k] for k in changed},
+            context=_wo_context(current),
+        )
+    return current
 
 
 def _invalid(field: str, message: str) -> InvalidInput:
@@ -1328,12 +1390,7 @@ def customer_acceptance_record(
     if errors:
         raise InvalidInput(fields=errors)
     with transaction.atomic():
-
-        def attach(obj: CustomerAcceptance) -> None:
-            if signature is not None:
-                obj.signature.save("signature.png", signature, save=False)
-
-        acceptance = create_record(
+        acceptance = _create_with_file(
             CustomerAcceptance,
             actor=actor,
             data={
@@ -1344,8 +1401,7 @@ def customer_acceptance_record(
                 "channel": channel,
                 "recorded_by": actor,
             },
-            before_save=attach,
-            context=_wo_context,
+            files={"signature": signature} if signature is not None else {},
         )
         if accepted:
             transition(work_order, "customer_accept", actor=actor)
@@ -1405,18 +1461,13 @@ def service_record_fill(*, actor: Any, work_order: WorkOrder) -> ServiceRecord:
     with transaction.atomic():
         existing = ServiceRecord.objects.filter(work_order=wo).first()
         if existing is None:
-            return create_record(
-                ServiceRecord,
-                actor=actor,
-                data={"work_order": wo, **values},
-                context=_wo_context,
+            return _create_with_file(
+                ServiceRecord, actor=actor, data={"work_order": wo, **values}, files={}
             )
         for keep in ("content", "result"):
             if getattr(existing, keep).strip():
                 values.pop(keep)
-        return update_record(
-            existing, actor=actor, data=values, expected_version=None, context=_wo_context
-        )
+        return _update_with_file(existing, actor=actor, data=values)
 
 
 def service_record_sign(
@@ -1445,7 +1496,7 @@ def service_record_sign(
         assert signature is not None
         field = rec.staff_signature.field
         stored = field.storage.save(field.generate_filename(rec, "signature.png"), signature)
-        rec = update_record(
+        rec = _update_with_file(
             rec,
             actor=actor,
             data={
@@ -1455,8 +1506,6 @@ def service_record_sign(
                 "signed_by": actor,
                 "signed_at": timezone.now(),
             },
-            expected_version=None,
-            context=_wo_context,
             verb="record.signed",
         )
     return rec
