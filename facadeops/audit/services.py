@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from facadeops.core.middleware import request_id_var
@@ -75,5 +76,14 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
             continue
         if f.name in {"created_at", "updated_at", "version", "password"}:
             continue
-        result[f.name] = _jsonable(getattr(obj, f.attname))
+        raw = getattr(obj, f.attname)
+        if f.is_relation and raw is not None:
+            # Keep the id for machines and the name for people: "李明 (#6)".
+            try:
+                related = getattr(obj, f.name)
+            except ObjectDoesNotExist:
+                related = None
+            result[f.name] = f"{related} (#{raw})" if related is not None else raw
+        else:
+            result[f.name] = _jsonable(raw)
     return result
