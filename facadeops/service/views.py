@@ -163,8 +163,8 @@ def caller_lookup(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     phone = "".join(ch for ch in request.GET.get("caller_phone", "") if ch.isdigit() or ch == "+")
     found: dict[str, Any] = {"contacts": [], "customers": [], "projects": []}
-    if len(phone) >= 4:
-        found = selectors.caller_lookup(phone=phone[:40])
+    if len(phone) >= 5:
+        found = selectors.caller_lookup(phone=phone[:40], user=request.user)
     return render(request, "service/_caller.html", {"found": found, "phone": phone})
 
 
@@ -176,7 +176,8 @@ def _request_page(
 ) -> HttpResponse:
     names = {t.name for t in available_transitions(req, request.user)}
     forms: dict[str, Any] = {}
-    if "answer" in names:
+    is_inquiry = req.kind == "inquiry"
+    if "answer" in names and is_inquiry:
         forms["answer"] = f.AnswerForm(initial={"answer": req.answer, "close": True})
     if "close" in names:
         forms["close"] = True
@@ -191,7 +192,7 @@ def _request_page(
             "req": req,
             "title": str(req),
             "forms": forms,
-            "can_convert": "convert" in names,
+            "can_convert": "convert" in names and not is_inquiry,
             "can_edit": req.status == "new"
             and has_role(request.user, Role.AGENT, Role.SERVICE_HEAD),
             "work_order": wo,
@@ -523,7 +524,7 @@ STEPS: dict[str, Step] = {
     ),
     "assessment": Step(
         f.AssessmentForm,
-        _in("check_in", "submit_findings"),
+        _in("submit_findings"),
         lambda r, wo, d: services.assessment_update(
             actor=r.user, work_order=wo, situation=d["situation"], difficulty=d["difficulty"]
         ),
