@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import document_urls, views
 
 app_name = "service"
 urlpatterns = [
@@ -26,3 +26,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/data/", views.dashboard_data, name="dashboard_data"),
 ]
+
+# The PDF documents (service report, internal acceptance report, dossier).
+urlpatterns += document_urls.urlpatterns

@@ -816,7 +816,7 @@ def _detail_context(request: HttpRequest, wo: WorkOrder) -> dict[str, Any]:
                 (_("Service report (PDF)"), _url_or_empty("service:workorder_report_pdf", wo.pk)),
                 (
                     _("Internal acceptance report (PDF)"),
-                    _url_or_empty("service:workorder_internal_pdf", wo.pk),
+                    _url_or_empty("service:workorder_acceptance_pdf", wo.pk),
                 ),
                 (_("Dossier (PDF)"), _url_or_empty("service:workorder_dossier_pdf", wo.pk)),
             )
