@@ -15,22 +15,22 @@ from facadeops.customers.models import Customer, FacadeSystem, GlassType, Projec
 
 @pytest.fixture
 def manager(make_user: Callable[..., Any]) -> Any:
-    return make_user("management", full_name="吴总")
+    return make_user("management", full_name="吴总", password=None)
 
 
 @pytest.fixture
 def pm(make_user: Callable[..., Any]) -> Any:
-    return make_user("project_manager", username="pm1", full_name="李明")
+    return make_user("project_manager", username="pm1", full_name="李明", password=None)
 
 
 @pytest.fixture
 def service_head(make_user: Callable[..., Any]) -> Any:
-    return make_user("service_head", username="head1", full_name="王建国")
+    return make_user("service_head", username="head1", full_name="王建国", password=None)
 
 
 @pytest.fixture
 def technician(make_user: Callable[..., Any]) -> Any:
-    return make_user("technician")
+    return make_user("technician", password=None)
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def customer_b(manager: Any) -> Customer:
 
 @pytest.fixture
 def customer_user_a(make_user: Callable[..., Any], customer_a: Customer) -> Any:
-    return make_user("customer", customer=customer_a)
+    return make_user("customer", customer=customer_a, password=None)
 
 
 @pytest.fixture

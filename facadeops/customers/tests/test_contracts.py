@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from facadeops.audit.models import AuditEvent
 from facadeops.core.errors import Conflict, InvalidInput, TransitionNotAllowed
@@ -71,7 +71,7 @@ def test_activate_lists_every_guard_failure(
     """X-1.3: activation without projects and without service levels lists every reason."""
     c = make_contract(customer_a, [])
     c.service_levels.filter(urgency__in=["urgent", "normal"]).delete()
-    with pytest.raises(TransitionNotAllowed) as exc:
+    with translation.override("en"), pytest.raises(TransitionNotAllowed) as exc:
         _move(c, "activate", manager)
     reasons = exc.value.reasons
     assert len(reasons) == 3, reasons

@@ -72,7 +72,7 @@ def test_contact_needs_phone_or_email(manager: Any, customer_a: Any) -> None:
 
 def test_agent_may_not_create_project(make_user: Any, customer_a: Any, pm: Any) -> None:
     """X-1.2: writes need the model permission (the agent has no add_project)."""
-    agent = make_user("agent")
+    agent = make_user("agent", password=None)
     with pytest.raises(Forbidden):
         services.project_create(
             actor=agent, data={"customer": customer_a, "name": "X", "project_manager": pm}

@@ -274,7 +274,7 @@ def test_contract_pages_and_transition_messages(
 
 def test_catalogue_pages(login: Any, make_user: Any, technician: Any) -> None:
     """X-1.2: the technical head maintains the facade-system catalogue; others may not."""
-    client = login(make_user("tech_head"))
+    client = login(make_user("tech_head", password=None))
     assert client.get("/customers/facade-systems/").status_code == 200
     r = client.post(
         "/customers/facade-systems/new/",
