@@ -299,6 +299,13 @@ def load(ctx: dict[str, Any]) -> None:
                 request=req,
                 answer="全面检查：竣工验收后一年一次，之后每五年一次；费用按合同约定。",
             )
+    open_inquiry = new_request(4, "inquiry", "normal", "咨询玻璃质保期还剩多久。", "")
+    sv.request_answer(
+        actor=agent,
+        request=open_inquiry,
+        answer="玻璃质保两年，将核对竣工日期后回电。",
+        close=False,
+    )
     cancelled = new_request(5, "repair", "normal", "重复报修（同一问题已登记）。", "")
     sv.request_cancel(actor=agent, request=cancelled, note="与已登记报修重复。")
     new_request(6, "repair", "urgent", "外墙铝板有一块松动，风大时有响声。", "东立面 21F")

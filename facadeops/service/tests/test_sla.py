@@ -214,8 +214,9 @@ def test_escalation_steps_up_and_is_idempotent(people, world, wo) -> None:
     assert AuditEvent.objects.filter(verb="wo.escalated", target_id=str(wo.pk)).count() == 3
 
 
-@pytest.mark.django_db(transaction=True)
-def test_escalation_notifies_the_next_person_up(people, world, wo) -> None:
+def test_escalation_notifies_the_next_person_up(
+    people, world, wo, django_capture_on_commit_callbacks
+) -> None:
     """X-9.2: notifications go out on commit to the head, the PM, then management."""
     wo = _triaged(people, wo)
     due = wo.on_site_due_at
@@ -223,15 +224,19 @@ def test_escalation_notifies_the_next_person_up(people, world, wo) -> None:
     def notified(user: Any) -> int:
         return Notification.objects.filter(recipient=user, verb="wo.escalated").count()
 
-    sla.escalate_overdue(now=due + dt.timedelta(minutes=1))
+    def run(now: dt.datetime) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            sla.escalate_overdue(now=now)
+
+    run(due + dt.timedelta(minutes=1))
     assert (notified(people["head"]), notified(people["pm"]), notified(people["manager"])) == (
         1,
         0,
         0,
     )
-    sla.escalate_overdue(now=due + dt.timedelta(minutes=1))
+    run(due + dt.timedelta(minutes=1))
     assert notified(people["head"]) == 1
-    sla.escalate_overdue(now=due + dt.timedelta(hours=30))  # jumps two levels at once
+    run(due + dt.timedelta(hours=30))  # jumps two levels at once
     assert (notified(people["head"]), notified(people["pm"]), notified(people["manager"])) == (
         1,
         1,
