@@ -208,7 +208,7 @@ def test_disposal_needs_management_and_expired_retention(
         services.entry_dispose(actor=p["manager"], entry=old_entry, note=" ")
     with pytest.raises(Conflict):
         services.entry_dispose(actor=p["manager"], entry=current, note="提前销毁")
-    file_name = old_entry.dossier.name
+    file_name = old_entry.dossier.name or ""
     storage = old_entry.dossier.storage
     assert storage.exists(file_name)
     with django_capture_on_commit_callbacks(execute=True):
