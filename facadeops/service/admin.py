@@ -11,20 +11,20 @@ from .models import CalendarDay, DefectType, ServiceRequest, WorkOrder
 
 
 @admin.register(DefectType)
-class DefectTypeAdmin(admin.ModelAdmin[DefectType]):
+class DefectTypeAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "name_en", "default_severity", "is_active")
     list_filter = ("default_severity", "is_active")
     search_fields = ("code", "name", "name_en")
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
+class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ("date", "is_working_day", "name", "source")
     list_filter = ("is_working_day",)
     date_hierarchy = "date"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: Any) -> bool:
         return False
 
