@@ -232,21 +232,26 @@ class WorkOrderDetailOut(WorkOrderOut):
     defects: list[DefectOut]
     plans: list[PlanOut]
 
+    @staticmethod
+    def resolve_member_ids(obj: WorkOrder) -> list[int]:
+        return [m.pk for m in obj.members.all()]
 
-def _detail(request: HttpRequest, wo: WorkOrder) -> dict[str, Any]:
-    data = WorkOrderOut.from_orm(wo).dict()
-    data.update(
-        description=wo.description,
-        requirements=wo.requirements,
-        member_ids=[m.pk for m in wo.members.all()],
-        site_cleaned=wo.site_cleaned,
-        facade_restored=wo.facade_restored,
-        cordon_removed=wo.cordon_removed,
-        transitions=_transitions(wo, request.user),
-        defects=list(wo.defects.select_related("defect_type")),
-        plans=list(wo.plans.prefetch_related("materials").order_by("-version_no")),
-    )
-    return data
+    @staticmethod
+    def resolve_transitions(obj: WorkOrder) -> list[dict[str, Any]]:
+        return list(getattr(obj, "_api_transitions", []))
+
+    @staticmethod
+    def resolve_defects(obj: WorkOrder) -> list[Any]:
+        return list(obj.defects.select_related("defect_type"))
+
+    @staticmethod
+    def resolve_plans(obj: WorkOrder) -> list[Any]:
+        return list(obj.plans.prefetch_related("materials").order_by("-version_no"))
+
+
+def _detail(request: HttpRequest, wo: WorkOrder) -> WorkOrder:
+    wo._api_transitions = _transitions(wo, request.user)  # type: ignore[attr-defined]
+    return wo
 
 
 class CreatedOut(Schema):
