@@ -25,7 +25,7 @@ def _mount() -> None:
     from facadeops.core.attachment_api import router as attachment_router
 
     api.add_router("/attachments", attachment_router)
-    for app in ("core", "accounts", "customers", "materials", "notifications", "service"):
+    for app in ("core", "accounts", "customers", "materials", "notifications", "service", "archive"):
         try:
             module = import_module(f"facadeops.{app}.api")
         except ModuleNotFoundError as exc:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "facadeops.materials",
     "facadeops.notifications",
     "facadeops.service",
+    "facadeops.archive",
 ]
 
 MIDDLEWARE = [

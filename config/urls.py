@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("facadeops.notifications.urls")),
     path("attachments/", include("facadeops.core.attachment_urls")),
     path("service/", include("facadeops.service.urls")),
+    path("archive/", include("facadeops.archive.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),

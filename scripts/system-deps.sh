@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: Chromium (Playwright drives Debian's build), a CJK
-# font (Chinese PDFs and screenshots) and gettext (compiling translations).
+# font (Chinese PDFs and screenshots), gettext (compiling translations) and poppler-utils
+# (the PDF tests read text and fonts back and render pages to PNG).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: present"
   exit 0

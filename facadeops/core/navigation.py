@@ -71,6 +71,20 @@ NAV: list[NavItem] = [
             }
         ),
     ),
+    NavItem(
+        _("Archive"),
+        "archive:entry_list",
+        roles=frozenset(
+            {
+                Role.MANAGEMENT,
+                Role.SERVICE_HEAD,
+                Role.TECH_HEAD,
+                Role.PROJECT_MANAGER,
+                Role.QUALITY,
+                Role.AGENT,
+            }
+        ),
+    ),
 ]
 
 
