@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from facadeops.core.choices import ClockMode, Urgency
 from facadeops.core.models import TimeStampedModel, VersionedModel
@@ -300,12 +301,12 @@ class Project(VersionedModel):
 
 
 class ContractStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ACTIVE = "active", _("Active")
-    SUSPENDED = "suspended", _("Suspended")
-    TERMINATED = "terminated", _("Terminated")
-    EXPIRED = "expired", _("Expired")
-    CANCELLED = "cancelled", _("Cancelled")
+    DRAFT = "draft", pgettext_lazy("contract status", "Draft")
+    ACTIVE = "active", pgettext_lazy("contract status", "Active")
+    SUSPENDED = "suspended", pgettext_lazy("contract status", "Suspended")
+    TERMINATED = "terminated", pgettext_lazy("contract status", "Terminated")
+    EXPIRED = "expired", pgettext_lazy("contract status", "Expired")
+    CANCELLED = "cancelled", pgettext_lazy("contract status", "Cancelled")
 
 
 CLOSED_CONTRACT_STATES = frozenset(
@@ -323,7 +324,7 @@ class ServiceContract(VersionedModel):
     projects = models.ManyToManyField(
         Project, verbose_name=_("projects covered"), blank=True, related_name="contracts"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("contract title"), max_length=200)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     scheduled_services = models.TextField(

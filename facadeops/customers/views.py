@@ -262,9 +262,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contracts = selectors.contracts_of_project(project=project)
     for c in contracts:
         c.levels = selectors.sorted_levels(c.service_levels.all())  # type: ignore[attr-defined]
-    events = selectors.project_timeline(project=project)
-    from django.contrib.contenttypes.models import ContentType
-
     return render(
         request,
         "customers/project_detail.html",
@@ -272,8 +269,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "title": project.name,
             "contracts": contracts,
-            "events": events,
-            "object_ct_id": ContentType.objects.get_for_model(project).pk,
             "can_edit": permissions.can(request.user, "change", "project"),
         },
     )
@@ -338,7 +333,7 @@ class ContractListView(RecordListView):
     title = gettext_lazy("Service contracts")
     columns = [
         Column("number", gettext_lazy("contract number"), sort="number", link=True),
-        Column("title", gettext_lazy("title"), sort="title", link=True),
+        Column("title", gettext_lazy("contract title"), sort="title", link=True),
         Column("customer", gettext_lazy("customer"), sort="customer__name"),
         Column("projects", gettext_lazy("projects covered")),
         Column("start_date", gettext_lazy("start date"), sort="start_date"),

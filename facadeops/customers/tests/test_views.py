@@ -206,8 +206,11 @@ def test_project_detail_whole_history(
     r = client.get(p.get_absolute_url())
     body = r.content.decode()
     assert "陆家嘴中心" in body and "2026年度维保" in body and 'id="warranty-status"' in body
-    verbs = [e.verb for e in r.context["events"]]
+    verbs = [row["event"].verb for row in r.context["rows"]]
     assert "created" in verbs and "updated" in verbs and "contract.activate" in verbs
+    timeline = body[body.index('id="timeline"') :]
+    assert timeline.count('class="list-group-item small"') == len(verbs) >= 4
+    assert "2026年度维保" in timeline  # the contract's events name it
     assert 'class="table table-sm mb-0 service-levels"' in body
 
 
