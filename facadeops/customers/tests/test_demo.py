@@ -35,7 +35,7 @@ def test_demo_load() -> None:
     assert len(set(Customer.objects.values_list("city", flat=True))) == 10
     assert Contact.objects.count() == 20
     assert Project.objects.count() == 30
-    heights = [p.building_height_m for p in Project.objects.all()]
+    heights = [p.building_height_m or Decimal(0) for p in Project.objects.all()]
     assert min(heights) >= Decimal("40") and max(heights) <= Decimal("310")
     years = {p.completion_date.year for p in Project.objects.all() if p.completion_date}
     assert min(years) >= 2008 and max(years) <= 2024
