@@ -1,0 +1,4 @@
+from ninja import Router
+
+PREFIX = "/planning"
+router = Router(tags=["planning"])

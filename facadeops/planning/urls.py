@@ -1,0 +1,5 @@
+
+
+app_name = "planning"
+
+urlpatterns: list = []
