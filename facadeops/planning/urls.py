@@ -1,5 +1,3 @@
-
-
 app_name = "planning"
 
 urlpatterns: list = []

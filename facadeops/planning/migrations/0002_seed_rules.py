@@ -201,54 +201,54 @@ def seed(apps, schema_editor):
     for code, name, itype, systems, glass, first, every, beyond, event, source in RULES:
         InspectionRule.objects.get_or_create(
             code=code,
-            defaults=dict(
-                name=name,
-                item_type=itype,
-                system_codes=systems,
-                glass_only=glass,
-                first_after_months=first,
-                every_months=every,
-                beyond_design_life_every_months=beyond,
-                event_triggered=event,
-                source=source,
-            ),
+            defaults={
+                "name": name,
+                "item_type": itype,
+                "system_codes": systems,
+                "glass_only": glass,
+                "first_after_months": first,
+                "every_months": every,
+                "beyond_design_life_every_months": beyond,
+                "event_triggered": event,
+                "source": source,
+            },
         )
     for code, text in CHECKLIST:
         ChecklistItem.objects.get_or_create(
-            code=code, defaults=dict(text=text, source="DOM-1.7, JGJ 102 ch. 12")
+            code=code, defaults={"text": text, "source": "DOM-1.7, JGJ 102 ch. 12"}
         )
     for code, name, methods, bf, rain, snow, fog, tmin, tmax, source in LIMITS:
         WeatherLimit.objects.get_or_create(
             code=code,
-            defaults=dict(
-                name=name,
-                access_methods=methods,
-                max_beaufort=bf,
-                blocks_heavy_rain=rain,
-                blocks_snow=snow,
-                blocks_fog=fog,
-                min_temp=tmin,
-                max_temp=tmax,
-                source=source,
-            ),
+            defaults={
+                "name": name,
+                "access_methods": methods,
+                "max_beaufort": bf,
+                "blocks_heavy_rain": rain,
+                "blocks_snow": snow,
+                "blocks_fog": fog,
+                "min_temp": tmin,
+                "max_temp": tmax,
+                "source": source,
+            },
         )
     for code, name, itype, cond, systems, threshold, months, content, source in PLANNING_RULES:
         PlanningRule.objects.get_or_create(
             code=code,
-            defaults=dict(
-                name=name,
-                item_type=itype,
-                condition=cond,
-                system_codes=systems,
-                threshold=threshold,
-                months=months,
-                content=content,
-                source=source,
-            ),
+            defaults={
+                "name": name,
+                "item_type": itype,
+                "condition": cond,
+                "system_codes": systems,
+                "threshold": threshold,
+                "months": months,
+                "content": content,
+                "source": source,
+            },
         )
     for itype, lead, skip in ROUTINE:
         RoutinePolicy.objects.get_or_create(
-            item_type=itype, defaults=dict(lead_days=lead, skip_steps=skip)
+            item_type=itype, defaults={"lead_days": lead, "skip_steps": skip}
         )
 
 
