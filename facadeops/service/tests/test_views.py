@@ -421,11 +421,6 @@ def test_assign_form_marks_certified_staff(world: World, login: Any) -> None:
     assert r.status_code == 403
 
 
-@pytest.mark.xfail(
-    reason="service-core: customer_acceptance_record(accepted=False) snapshots an empty "
-    "signature ImageField and raises ValueError (500); remove once fixed",
-    strict=False,
-)
 def test_customer_acceptance_with_signature_and_rejection(world: World, login: Any) -> None:
     """REG-2.4.1: signed on the phone, or rejected with a reason → rectification."""
     wo = advance(world, new_work_order(world), WOStatus.CUSTOMER_ACCEPTANCE)
@@ -455,8 +450,8 @@ def test_customer_acceptance_with_signature_and_rejection(world: World, login: A
 
 
 @pytest.mark.xfail(
-    reason="service-core: service_record_sign refuses a valid result (update of the record "
-    "loses 'result'); remove once fixed",
+    reason="service-core: service_record_fill raises InvalidInput {'result': blank} when the "
+    "work order has no progress notes yet (ServiceRecord.result is required); remove once fixed",
     strict=False,
 )
 def test_service_record_signed_and_archived_is_read_only(world: World, login: Any) -> None:
