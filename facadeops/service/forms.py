@@ -83,16 +83,30 @@ def users_with_role(role: str) -> Any:
     )
 
 
+def _own_customer_id(request: Any) -> int | None:
+    """The customer a customer user is limited to (None = staff, sees every customer)."""
+    from facadeops.core.roles import is_staff_member
+
+    user = getattr(request, "user", None)
+    if user is None or is_staff_member(user):
+        return None
+    return getattr(user, "customer_id", None) or -1
+
+
 def _projects(request: Any) -> Any:
     from facadeops.customers.models import Project
 
-    return Project.objects.select_related("customer").order_by("name")
+    qs = Project.objects.select_related("customer").order_by("name")
+    own = _own_customer_id(request)
+    return qs if own is None else qs.filter(customer_id=own)
 
 
 def _customers(request: Any) -> Any:
     from facadeops.customers.models import Customer
 
-    return Customer.objects.order_by("name")
+    qs = Customer.objects.order_by("name")
+    own = _own_customer_id(request)
+    return qs if own is None else qs.filter(pk=own)
 
 
 def _staff(request: Any) -> Any:
@@ -130,9 +144,15 @@ class RequestForm(StyledForm):
     caller_phone = forms.CharField(label=_("caller phone"), max_length=40, required=False)
     caller_name = forms.CharField(label=_("caller name"), max_length=100)
     caller_email = forms.EmailField(label=_("caller e-mail"), required=False)
-    customer = forms.ModelChoiceField(label=_("customer"), queryset=None, required=False)
-    contact = forms.ModelChoiceField(label=_("contact"), queryset=None, required=False)
-    project = forms.ModelChoiceField(label=_("project"), queryset=None, required=False)
+    customer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("customer"), queryset=None, required=False
+    )
+    contact: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("contact"), queryset=None, required=False
+    )
+    project: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("project"), queryset=None, required=False
+    )
     customer_text = forms.CharField(label=_("customer (as told)"), max_length=200, required=False)
     project_text = forms.CharField(label=_("project (as told)"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("type"), choices=RequestKind.choices)
@@ -190,7 +210,7 @@ class NoteForm(StyledForm):
 
 # -- work order ---------------------------------------------------------------------------------
 class WorkOrderCreateForm(StyledForm):
-    project = forms.ModelChoiceField(label=_("project"), queryset=None)
+    project: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("project"), queryset=None)
     title = forms.CharField(label=_("title"), max_length=200)
     description = forms.CharField(
         label=_("problem description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -212,7 +232,9 @@ class TriageForm(StyledForm):
 
     nature = forms.ChoiceField(label=_("nature"), choices=Nature.choices)
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices)
-    technician = forms.ModelChoiceField(label=_("technician"), queryset=None)
+    technician: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("technician"), queryset=None
+    )
     exterior_work = forms.BooleanField(label=_("exterior work"), required=False)
     version = VersionField()
 
@@ -253,7 +275,9 @@ class AssessmentForm(StyledForm):
 class DefectForm(StyledForm):
     """DOM-3 catalogue picker; severity defaults to the catalogue's."""
 
-    defect_type = forms.ModelChoiceField(label=_("defect"), queryset=None)
+    defect_type: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("defect"), queryset=None
+    )
     severity = forms.ChoiceField(
         label=_("severity"),
         choices=[("", _("as in the catalogue")), *Severity.choices],
@@ -353,7 +377,9 @@ class PlanForm(StyledForm):
                 qty = Decimal(str(row["quantity"]).strip())
             except (InvalidOperation, ValueError):
                 qty = Decimal(0)
-            if not qty.is_finite() or qty <= 0 or qty.as_tuple().exponent < -2 or qty >= 10**8:
+            exponent = qty.as_tuple().exponent
+            too_fine = not isinstance(exponent, int) or exponent < -2
+            if not qty.is_finite() or qty <= 0 or too_fine or qty >= 10**8:
                 self.add_error(
                     None,
                     _("Material line %(n)s: enter a quantity above 0 (at most 2 decimals).")
@@ -368,8 +394,10 @@ class PlanForm(StyledForm):
 class AssignForm(StyledForm):
     """REG-2.2.3 / X-6.5: lead, members, requirements, deadline."""
 
-    lead = forms.ModelChoiceField(label=_("lead (service staff)"), queryset=None)
-    members = forms.ModelMultipleChoiceField(
+    lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("lead (service staff)"), queryset=None
+    )
+    members: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("team members"),
         queryset=None,
         required=False,
@@ -402,9 +430,13 @@ class AssignForm(StyledForm):
 
 
 class ReassignForm(StyledForm):
-    technician = forms.ModelChoiceField(label=_("technician"), queryset=None, required=False)
-    lead = forms.ModelChoiceField(label=_("lead (service staff)"), queryset=None, required=False)
-    members = forms.ModelMultipleChoiceField(
+    technician: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("technician"), queryset=None, required=False
+    )
+    lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("lead (service staff)"), queryset=None, required=False
+    )
+    members: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("team members"),
         queryset=None,
         required=False,
@@ -431,7 +463,9 @@ class _MaterialMixin(StyledForm):
 
 
 class MaterialDrawForm(_MaterialMixin):
-    material = forms.ModelChoiceField(label=_("material"), queryset=None)
+    material: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("material"), queryset=None
+    )
     quantity = forms.DecimalField(
         label=_("quantity"), min_value=0.01, max_digits=10, decimal_places=2
     )
@@ -447,7 +481,9 @@ class ProgressForm(StyledForm):
 
 class PartReplacementForm(_MaterialMixin):
     old_part = forms.CharField(label=_("old part removed"), max_length=200)
-    material = forms.ModelChoiceField(label=_("new part"), queryset=None)
+    material: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("new part"), queryset=None
+    )
     quantity = forms.DecimalField(
         label=_("quantity"), min_value=0.01, max_digits=10, decimal_places=2
     )
@@ -578,6 +614,12 @@ class WorkOrderFilter(django_filters.FilterSet):
         label=_("open only"), method="filter_open", widget=forms.CheckboxInput
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self.form)
+        for name in ("status",):
+            self.form.fields[name].widget.attrs.update({"class": "form-select", "size": 3})
+
     def filter_assignee(self, qs: Any, name: str, value: Any) -> Any:
         if not value:
             return qs
@@ -594,3 +636,7 @@ class RequestFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("type"), choices=RequestKind.choices)
     channel = django_filters.ChoiceFilter(label=_("channel"), choices=Channel.choices)
     urgency = django_filters.ChoiceFilter(label=_("urgency"), choices=Urgency.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self.form)

@@ -1047,7 +1047,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "service/dashboard.html",
-        {"figures": data, "title": _("Service dashboard")},
+        {"figures": data, "title": _("Dashboard")},
     )
 
 
