@@ -476,7 +476,9 @@ class MaterialDrawForm(_MaterialMixin):
 
 class ProgressForm(StyledForm):
     text = forms.CharField(label=_("progress note"), widget=forms.Textarea(attrs={"rows": 2}))
-    percent_done = forms.IntegerField(label=_("% done"), min_value=0, max_value=100, required=False)
+    percent_done = forms.IntegerField(
+        label=_("percent done"), min_value=0, max_value=100, required=False
+    )
 
 
 class PartReplacementForm(_MaterialMixin):
