@@ -780,6 +780,34 @@ def _initial(name: str, wo: WorkOrder, ctx: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+PLAN_FIELDS = (
+    "content",
+    "tools",
+    "schedule_start",
+    "schedule_end",
+    "safety_measures",
+    "access_method",
+    "certified_staff_only",
+    "safety_briefing_signed",
+)
+
+
+def _mark_plan_changes(plans: list[Any]) -> None:
+    """Diff-friendly history: each version knows which fields differ from the one before."""
+    for i, plan in enumerate(plans):  # newest first
+        older = plans[i + 1] if i + 1 < len(plans) else None
+        changed: set[str] = set()
+        if older is not None:
+            changed = {f for f in PLAN_FIELDS if getattr(plan, f) != getattr(older, f)}
+
+            def lines(p: Any) -> list[tuple[int, Any, str]]:
+                return sorted((m.material_id, m.quantity, m.note) for m in p.materials.all())
+
+            if lines(plan) != lines(older):
+                changed.add("materials")
+        plan.changed = changed
+
+
 def _detail_context(request: HttpRequest, wo: WorkOrder) -> dict[str, Any]:
     user = request.user
     avail_list = available_transitions(wo, user)
@@ -789,6 +817,7 @@ def _detail_context(request: HttpRequest, wo: WorkOrder) -> dict[str, Any]:
         .prefetch_related("materials__material")
         .order_by("-version_no")
     )
+    _mark_plan_changes(plans)
     draft = next((p for p in plans if p.outcome == "draft"), None)
     approved = next((p for p in plans if p.outcome == "approved"), None)
     ctx: dict[str, Any] = {

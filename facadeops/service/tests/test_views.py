@@ -545,3 +545,37 @@ def test_navigation_entries_per_role(world: World, login: Any) -> None:
     assert "service:my_work_today" in names and "service:board" not in names
     names = {i["name"] for i in navigation_for(world.quality)}
     assert "service:inspections" in names
+
+
+def test_returned_plan_revised_as_new_version_with_changes_marked(world: World, login: Any) -> None:
+    """REG-2.2.2: either reviewer may return the plan with a comment; every version is kept
+    and the history marks what changed."""
+    wo = advance(world, new_work_order(world), WOStatus.PLAN_REVIEW)
+    r = login(world.tech_head).post(
+        reverse("service:workorder_transition", args=[wo.pk]),
+        {"transition": "return_plan_tech", "version": wo.version, "note": "请补充警戒范围"},
+    )
+    assert r.status_code == 302
+    wo.refresh_from_db()
+    assert wo.status == WOStatus.PLANNING
+    client = login(world.tech)
+    r = client.post(
+        step_url(wo, "plan"),
+        {
+            "content": "拆除旧胶，清洁，重新打胶；警戒范围 10 m",
+            "schedule_start": "2026-12-01T08:00",
+            "schedule_end": "2026-12-01T17:00",
+            "safety_measures": "设置 10 m 警戒区",
+            "access_method": "interior",
+            "material_0": world.material.pk,
+            "quantity_0": "2",
+        },
+    )
+    assert r.status_code == 302
+    assert list(wo.plans.order_by("version_no").values_list("outcome", flat=True)) == [
+        "returned",
+        "draft",
+    ]
+    page = client.get(detail(wo)).content.decode()
+    assert page.count('class="border rounded p-2 mb-2 plan-version"') == 2
+    assert "请补充警戒范围" in page and "plan-changed" in page
