@@ -8,4 +8,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from . import signals, workflow  # noqa: F401
+        from facadeops.core.attachments import register_attachment_policy
+
+        from . import permissions, signals, workflow  # noqa: F401
+        from .models import Employee
+
+        # Scans of contracts, ID and certificates on the employee's record.
+        register_attachment_policy(
+            Employee,
+            can_view=permissions.can_view_employee,
+            can_attach=lambda user, _employee: permissions.can_manage_people(user),
+        )

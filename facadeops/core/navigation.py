@@ -85,6 +85,11 @@ NAV: list[NavItem] = [
             }
         ),
     ),
+    NavItem(
+        _("Catalogues"),
+        "customers:facadesystem_list",
+        roles=frozenset({Role.TECH_HEAD, Role.MANAGEMENT}),
+    ),
 ]
 
 

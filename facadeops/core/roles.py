@@ -99,6 +99,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.MANAGEMENT: [
         *_VIEW_REFERENCE,
+        "customers.add_facadesystem",
+        "customers.change_facadesystem",
+        "customers.add_glasstype",
+        "customers.change_glasstype",
+        "customers.view_servicelevel",
+        "customers.change_servicelevel",
         "customers.add_customer",
         "customers.change_customer",
         "customers.add_contact",

@@ -51,3 +51,22 @@ IMPORT_ROLES = frozenset({Role.MANAGEMENT, Role.SERVICE_HEAD, Role.PROJECT_MANAG
 
 def can_import(user: Any) -> bool:
     return is_staff_member(user) and has_role(user, IMPORT_ROLES)
+
+
+# -- attachments (contract scans, drawings, the use-and-maintenance manual of DOM-5) -------
+def _customer_id_of(obj: Any) -> int | None:
+    return getattr(obj, "customer_id", None) if not hasattr(obj, "users") else obj.pk
+
+
+def attachments_view(user: Any, obj: Any) -> bool:
+    """Staff see every customer's files; a customer user only its own customer's."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_customer_user(user):
+        return bool(user.customer_id == _customer_id_of(obj))
+    return can_see_all(user)
+
+
+def attachments_add(user: Any, obj: Any) -> bool:
+    """Whoever may change the record may attach files to it."""
+    return can(user, "change", obj._meta.model_name)

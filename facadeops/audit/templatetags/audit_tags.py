@@ -53,12 +53,11 @@ def _choice_labels(ct: ContentType | None) -> dict[str, dict[str, str]]:
     }
 
 
-@register.inclusion_tag("audit/_timeline.html")
-def timeline(obj: models.Model, limit: int = 200) -> dict[str, Any]:
-    """The X-9.1 timeline partial shown on every detail page: who, when, what, with the
-    changed fields by their names and the note."""
+def timeline_rows(obj: models.Model, events: list[Any]) -> list[dict[str, Any]]:
+    """Display rows for ``events`` on ``obj``'s page: the verb's label, the changed fields
+    by their names (choice values by their labels), and whether the event is on another
+    record. Apps that merge several records' events into one history use this."""
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    events = list(timeline_for(obj, limit=limit))
     labels_cache: dict[int, tuple[dict[str, str], dict[str, dict[str, str]]]] = {}
     rows = []
     for e in events:
@@ -79,4 +78,11 @@ def timeline(obj: models.Model, limit: int = 200) -> dict[str, Any]:
                 "other": e.target_type_id != ct.pk or e.target_id != str(obj.pk),
             }
         )
-    return {"rows": rows, "object": obj}
+    return rows
+
+
+@register.inclusion_tag("audit/_timeline.html")
+def timeline(obj: models.Model, limit: int = 200) -> dict[str, Any]:
+    """The X-9.1 timeline partial shown on every detail page: who, when, what, with the
+    changed fields by their names and the note."""
+    return {"rows": timeline_rows(obj, list(timeline_for(obj, limit=limit))), "object": obj}

@@ -203,6 +203,15 @@ def test_unknown_extension_gets_detected_one(media: Path, material: Material, st
 # -- service: refusals (nothing stored) ----------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _english_messages() -> Any:
+    """The refusal texts below are matched in English (the UI default is zh-Hans)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def assert_nothing_stored(media: Path) -> None:
     assert Attachment.objects.count() == 0
     assert stored_files(media) == []
