@@ -989,7 +989,12 @@ def my_work_today(request: HttpRequest) -> HttpResponse:
     qs = selectors.my_work_today(user=request.user).select_related("project", "customer")
     cards = []
     for item in _cards(qs):
-        item["steps"] = available_transitions(item["wo"], request.user)
+        # the forward step (not pause / hold / return / cancel) is the big button's label
+        item["steps"] = [
+            t
+            for t in available_transitions(item["wo"], request.user)
+            if t.style in {"primary", "success"}
+        ]
         cards.append(item)
     return render(
         request, "service/my_work_today.html", {"cards": cards, "title": _("My work today")}
