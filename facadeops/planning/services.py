@@ -858,8 +858,8 @@ def generate_work_orders(*, on: dt.date | None = None) -> list[Any]:
             continue
         with transaction.atomic():
             item = (
-                PlanItem.objects.select_for_update()
-                .select_related("plan__project", "responsible")
+                PlanItem.objects.select_for_update(of=("self",))
+                .select_related("plan__project")
                 .get(pk=pk)
             )
             if item.work_order_id:
