@@ -13,7 +13,8 @@ from django.utils import timezone
 from facadeops.core.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from facadeops.planning import selectors, services, weather
 from facadeops.planning.models import AnnualPlan, Forecast, PlanStatus, RoutinePolicy
-from facadeops.service.models import AccessMethod, Plan, PlanStatus as WOPlanStatus, WorkOrder
+from facadeops.service.models import AccessMethod, Plan, WorkOrder
+from facadeops.service.models import PlanStatus as WOPlanStatus
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026
@@ -93,7 +94,7 @@ def test_quarterly_review_outcomes_and_causes(p: dict[str, Any], make_project: A
     services.generate_work_orders(on=dt.date(YEAR, 3, 25))
     added.refresh_from_db()
     _finish(added.work_order, timezone.make_aware(dt.datetime(YEAR, 4, 10, 10)))
-    lines = dict((i.key, o) for i, o in services.review_lines(revision, 2, on=dt.date(YEAR, 7, 5)))
+    lines = {i.key: o for i, o in services.review_lines(revision, 2, on=dt.date(YEAR, 7, 5))}
     assert lines["PR-01#04"] == "done"
     assert lines["PR-05#06"] == "late"
     assert lines[added.key] == "added"
