@@ -1,0 +1,143 @@
+"""Every write of the intake channels (REG-2.1.1): each becomes a service request (BX-…)
+through ``service.services.request_create`` in the channel's name, in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from facadeops.core.errors import InvalidInput
+
+from .actors import channel_actor
+from .matching import suggest
+from .models import WebSubmission
+
+# (submissions, seconds) allowed per sender address; settings.INTAKE_WEB_RATE_LIMIT.
+DEFAULT_RATE = (5, 3600)
+MAX_PHOTOS = 5
+MAX_DESCRIPTION = 4000
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def rate_limited(key: str) -> bool:
+    """True once ``key`` has used up its allowance in the current window (cache counter,
+    shared by every process when the cache is Redis)."""
+    limit, window = getattr(settings, "INTAKE_WEB_RATE_LIMIT", DEFAULT_RATE)
+    cache_key = f"intake:rate:{key}"
+    cache.add(cache_key, 0, timeout=window)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:
+        cache.set(cache_key, 1, timeout=window)
+        count = 1
+    return bool(count > limit)
+
+
+def _check_photos(photos: Sequence[Any]) -> None:
+    from facadeops.core.attachments import detect_type
+
+    if len(photos) > MAX_PHOTOS:
+        msg = _("Send at most %(n)s photos.") % {"n": MAX_PHOTOS}
+        raise InvalidInput(msg, fields={"photos": [msg]})
+    limit = int(getattr(settings, "INTAKE_WEB_MAX_PHOTO_BYTES", 10 * 1024 * 1024))
+    for photo in photos:
+        if int(getattr(photo, "size", 0) or 0) > limit:
+            msg = _("The photo %(name)s is too large; the limit is %(mb)s MB.") % {
+                "name": photo.name,
+                "mb": limit // (1024 * 1024),
+            }
+            raise InvalidInput(msg, fields={"photos": [msg]})
+        try:
+            kind = detect_type(photo, str(photo.name)).kind
+        except InvalidInput:
+            kind = ""
+        photo.seek(0)
+        if kind != "image":
+            msg = _("%(name)s is not a photo (JPEG, PNG or similar).") % {"name": photo.name}
+            raise InvalidInput(msg, fields={"photos": [msg]})
+
+
+def web_submit(
+    *, data: dict[str, Any], photos: Sequence[Any] = (), remote_addr: str | None = None
+) -> tuple[WebSubmission, str]:
+    """REG-2.1.1 website: record the message as a request of channel "website" with a
+    suggested customer and project; returns the submission and the raw tracking token."""
+    from facadeops.service.services import request_create
+
+    name = str(data.get("name") or "").strip()
+    phone = str(data.get("phone") or "").strip()
+    email = str(data.get("email") or "").strip()
+    description = str(data.get("description") or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Tell us your name.")]
+    if not (phone or email):
+        errors["phone"] = [_("Give a phone number or an e-mail address so we can reply.")]
+    if not description:
+        errors["description"] = [_("Describe the problem or your question.")]
+    elif len(description) > MAX_DESCRIPTION:
+        errors["description"] = [
+            _("The description may be at most %(n)s characters long.") % {"n": MAX_DESCRIPTION}
+        ]
+    if errors:
+        raise InvalidInput(fields=errors)
+    _check_photos(photos)
+    kind = data.get("kind") or "repair"
+    if kind not in ("repair", "maintenance", "inquiry"):
+        raise InvalidInput(fields={"kind": [_("Choose a valid entry.")]})
+    project_text = str(data.get("project_text") or "").strip()
+    match = suggest(email=email, phone=phone, project_text=project_text)
+    actor = channel_actor("website")
+    raw = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        req = request_create(
+            actor=actor,
+            data={
+                "kind": kind,
+                "channel": "website",
+                "caller_name": name[:100],
+                "caller_phone": phone[:40],
+                "caller_email": email,
+                "customer_text": str(data.get("company") or "").strip()[:200],
+                "project_text": project_text[:200],
+                "location": str(data.get("location") or "").strip()[:200],
+                "description": description,
+            },
+            uploads=photos,
+        )
+        sub = WebSubmission.objects.create(
+            request=req,
+            token_digest=token_digest(raw),
+            remote_addr=remote_addr or None,
+            suggested_customer=match.customer,
+            suggested_project=match.project,
+            match_reason=match.reason,
+        )
+    return sub, raw
+
+
+def suggestion_apply(*, actor: Any, submission: WebSubmission, expected_version: int) -> Any:
+    """The agent confirms the suggested customer and project on the request."""
+    from facadeops.service.services import request_update
+
+    data: dict[str, Any] = {}
+    if submission.suggested_project is not None:
+        data["project"] = submission.suggested_project
+        data["customer"] = submission.suggested_project.customer
+    elif submission.suggested_customer is not None:
+        data["customer"] = submission.suggested_customer
+    if not data:
+        raise InvalidInput(_("There is no suggestion to apply."))
+    return request_update(
+        actor=actor, request=submission.request, data=data, expected_version=expected_version
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+urlpatterns = [
+    path("web/", views.web_form, name="web_form"),
+    path("track/<str:token>/", views.track, name="track"),
+    path("queue/", views.queue, name="queue"),
+    path("queue/<int:pk>/apply", views.apply_suggestion, name="apply_suggestion"),
+]

@@ -1,0 +1,141 @@
+"""Pages of the intake channels: the public website form (embeddable), the tracking page,
+and the desk's queue of website submissions with the suggested customer and project."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from facadeops.core.errors import Conflict, FacadeOpsError, Forbidden, InvalidInput, NotFound
+
+from . import selectors, services
+from .forms import WebRequestForm
+
+
+def client_addr(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
+def _add_errors(form: WebRequestForm, exc: InvalidInput) -> None:
+    for field, msgs in (exc.fields or {}).items():
+        for m in msgs:
+            form.add_error(field if field in form.fields else None, m)
+    if not exc.fields:
+        form.add_error(None, str(exc))
+
+
+@csrf_exempt  # public, anonymous, embedded cross-site: no session to forge
+@xframe_options_exempt
+def web_form(request: HttpRequest) -> HttpResponse:
+    """REG-2.1.1 公司网站留言: public, embeddable in the company's site (?embed=1)."""
+    embed = request.GET.get("embed") == "1" or request.POST.get("embed") == "1"
+    form = WebRequestForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("website"):
+            # Honeypot filled: a bot. Nothing is stored.
+            return render(
+                request,
+                "intake/web_refused.html",
+                {"embed": embed, "message": _("Your message could not be accepted.")},
+                status=400,
+            )
+        if services.rate_limited(f"web:{client_addr(request)}"):
+            return render(
+                request,
+                "intake/web_refused.html",
+                {
+                    "embed": embed,
+                    "message": _(
+                        "Too many messages from your address. Please try again later or "
+                        "call our 24-hour hotline."
+                    ),
+                },
+                status=429,
+            )
+        if form.is_valid():
+            try:
+                sub, raw = services.web_submit(
+                    data=form.cleaned_data,
+                    photos=form.cleaned_data.get("photos") or [],
+                    remote_addr=client_addr(request) or None,
+                )
+            except InvalidInput as exc:
+                _add_errors(form, exc)
+            else:
+                track = request.build_absolute_uri(reverse("intake:track", args=[raw]))
+                return render(
+                    request,
+                    "intake/web_done.html",
+                    {"embed": embed, "number": sub.request.number, "track_url": track},
+                    status=201,
+                )
+        status = 422
+    return render(request, "intake/web_form.html", {"form": form, "embed": embed}, status=status)
+
+
+@xframe_options_exempt
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    """The sender follows the request with the link from the confirmation (no login)."""
+    try:
+        sub = selectors.submission_by_token(raw=token)
+    except NotFound as exc:
+        raise Http404 from exc
+    req = sub.request
+    wo = getattr(req, "work_order", None)
+    return render(
+        request,
+        "intake/track.html",
+        {"req": req, "wo": wo, "embed": request.GET.get("embed") == "1"},
+    )
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    try:
+        rows = list(selectors.submission_queue(user=request.user)[:200])
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return render(request, "intake/queue.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def apply_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        sub = selectors.submission_get(user=request.user, pk=pk)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except NotFound as exc:
+        raise Http404 from exc
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.suggestion_apply(actor=request.user, submission=sub, expected_version=version)
+    except Conflict:
+        messages.error(
+            request,
+            _("Someone else changed request %(number)s meanwhile. Check it and try again.")
+            % {"number": sub.request.number},
+        )
+        return redirect("intake:queue")
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except FacadeOpsError as exc:
+        messages.error(request, str(exc))
+        return redirect("intake:queue")
+    messages.success(
+        request,
+        _("Customer and project set on %(number)s.") % {"number": sub.request.number},
+    )
+    return redirect(sub.request.get_absolute_url())
