@@ -365,14 +365,14 @@ def gather_facts(projects: list[Any], year: int) -> dict[int, dict[str, Any]]:
         .annotate(n=Count("id"))
     ):
         facts[row["project_id"]]["work_orders"] = row["n"]
-    for row in (
+    for drow in (
         DefectFinding.objects.filter(
             work_order__project_id__in=ids, created_at__date__range=(start, end)
         )
         .values("work_order__project_id", "severity")
         .annotate(n=Count("id"))
     ):
-        facts[row["work_order__project_id"]]["defects"][row["severity"]] += row["n"]
+        facts[drow["work_order__project_id"]]["defects"][drow["severity"]] += drow["n"]
     for row in (
         PanelDefect.objects.filter(panel__elevation__project_id__in=ids, resolved_at__isnull=True)
         .values("panel__elevation__project_id", "severity")
@@ -804,7 +804,7 @@ def plan_diff(old: AnnualPlan, new: AnnualPlan) -> dict[str, list[Any]]:
     for key in sorted(a.keys() & b.keys()):
         diffs = [
             (
-                PlanItem._meta.get_field(f.removesuffix("_id")).verbose_name,
+                getattr(PlanItem._meta.get_field(f.removesuffix("_id")), "verbose_name", f),
                 getattr(a[key], f),
                 getattr(b[key], f),
             )
