@@ -92,10 +92,23 @@ def world(make_user: Callable[..., Any]) -> World:
                 "project_manager": pm,
                 "service_head": head,
             },
-            facade_systems=[FacadeSystem.objects.get(code="unitised-glass")],
-            glass_types=[GlassType.objects.get(code="insulating")],
+            facade_systems=[facade],
+            glass_types=[glass],
         )
 
+    # Catalogue rows are seeded by migrations; a transactional (browser) test may run after
+    # a flush, so make sure they are there.
+    facade = FacadeSystem.objects.filter(code="unitised-glass").first()
+    if facade is None:
+        facade = FacadeSystem.objects.create(code="unitised-glass", name="单元式玻璃幕墙")
+    glass = GlassType.objects.filter(code="insulating").first()
+    if glass is None:
+        glass = GlassType.objects.create(code="insulating", name="中空玻璃")
+    defect_type = DefectType.objects.filter(is_active=True).order_by("code").first()
+    if defect_type is None:
+        defect_type = DefectType.objects.create(
+            code="GL-01", name="玻璃自爆/破裂", default_severity="S1"
+        )
     cat = MaterialCategory.objects.create(code="SEAL", name="密封材料")
     material = Material.objects.create(
         code="M-SIL-01", name="硅酮结构密封胶", unit="支", category=cat
@@ -117,7 +130,7 @@ def world(make_user: Callable[..., Any]) -> World:
         project=project(customer, "陆家嘴金融中心"),
         other_project=project(other, "华润大厦"),
         material=material,
-        defect_type=DefectType.objects.filter(is_active=True).order_by("code").first(),
+        defect_type=defect_type,
     )
 
 
