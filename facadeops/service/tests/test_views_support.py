@@ -98,12 +98,12 @@ def world(make_user: Callable[..., Any]) -> World:
 
     # Catalogue rows are seeded by migrations; a transactional (browser) test may run after
     # a flush, so make sure they are there.
-    facade = FacadeSystem.objects.filter(code="unitised-glass").first()
-    if facade is None:
-        facade = FacadeSystem.objects.create(code="unitised-glass", name="单元式玻璃幕墙")
-    glass = GlassType.objects.filter(code="insulating").first()
-    if glass is None:
-        glass = GlassType.objects.create(code="insulating", name="中空玻璃")
+    facade, _created = FacadeSystem.objects.get_or_create(
+        code="unitised-glass", defaults={"name": "单元式玻璃幕墙"}
+    )
+    glass, _created = GlassType.objects.get_or_create(
+        code="insulating", defaults={"name": "中空玻璃"}
+    )
     defect_type = DefectType.objects.filter(is_active=True).order_by("code").first()
     if defect_type is None:
         defect_type = DefectType.objects.create(
