@@ -25,7 +25,16 @@ def _mount() -> None:
     from facadeops.core.attachment_api import router as attachment_router
 
     api.add_router("/attachments", attachment_router)
-    apps = ("core", "accounts", "customers", "materials", "notifications", "service", "archive")
+    apps = (
+        "core",
+        "accounts",
+        "customers",
+        "materials",
+        "notifications",
+        "service",
+        "archive",
+        "planning",
+    )
     for app in apps:
         try:
             module = import_module(f"facadeops.{app}.api")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "facadeops.notifications",
     "facadeops.service",
     "facadeops.archive",
+    "facadeops.planning",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "facadeops.core.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -141,6 +144,11 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     # warn, then escalate late work to the next person up.
     "service-escalate-overdue": {"task": "service.escalate_overdue", "schedule": 600.0},
+    # REG-3.3.1: plan items become work orders ahead of their window (idempotent).
+    "planning-generate-work-orders": {
+        "task": "planning.generate_work_orders",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # --- Language and time -------------------------------------------------------------------

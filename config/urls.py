@@ -14,6 +14,7 @@ urlpatterns = [
     path("attachments/", include("facadeops.core.attachment_urls")),
     path("service/", include("facadeops.service.urls")),
     path("archive/", include("facadeops.archive.urls")),
+    path("planning/", include("facadeops.planning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),

@@ -21,12 +21,16 @@ def clause_ids() -> list[str]:
             ids.update(ID.findall(path.read_text(encoding="utf-8")))
     # keep leaves only (REG-2.2 is a heading when REG-2.2.1 exists)
     leaves = {i for i in ids if not any(j.startswith(i + ".") for j in ids)}
-    return sorted(leaves, key=lambda s: [s.split("-")[0], *[int(p) for p in s.split("-")[1].split(".")]])
+    return sorted(
+        leaves, key=lambda s: [s.split("-")[0], *[int(p) for p in s.split("-")[1].split(".")]]
+    )
 
 
 def test_files() -> list[Path]:
     return sorted(
-        p for p in ROOT.rglob("test_*.py") if ".venv" not in p.parts and "node_modules" not in p.parts
+        p
+        for p in ROOT.rglob("test_*.py")
+        if ".venv" not in p.parts and "node_modules" not in p.parts
     )
 
 

@@ -373,18 +373,18 @@ def gather_facts(projects: list[Any], year: int) -> dict[int, dict[str, Any]]:
         .annotate(n=Count("id"))
     ):
         facts[drow["work_order__project_id"]]["defects"][drow["severity"]] += drow["n"]
-    for row in (
+    for prow in (
         PanelDefect.objects.filter(panel__elevation__project_id__in=ids, resolved_at__isnull=True)
         .values("panel__elevation__project_id", "severity")
         .annotate(n=Count("id"))
     ):
-        facts[row["panel__elevation__project_id"]]["open_defects"][row["severity"]] += row["n"]
-    for row in (
+        facts[prow["panel__elevation__project_id"]]["open_defects"][prow["severity"]] += prow["n"]
+    for irow in (
         Inspection.objects.filter(project_id__in=ids, performed_on__isnull=False)
         .values("project_id", "rule__code")
         .annotate(last=Max("performed_on"))
     ):
-        facts[row["project_id"]]["last_inspections"][row["rule__code"] or "-"] = row[
+        facts[irow["project_id"]]["last_inspections"][irow["rule__code"] or "-"] = irow[
             "last"
         ].isoformat()
     return facts

@@ -337,3 +337,16 @@ def request_convertible(req: ServiceRequest, ctx: TransitionContext) -> Reasons:
     if not req.project_id:
         reasons.append(_("Match the request to a project first."))
     return reasons
+
+
+# --- weather (DOM-2) -------------------------------------------------------------------------
+def weather_permits(wo: WorkOrder, ctx: TransitionContext) -> Reasons:
+    """DOM-2: exterior work does not start when today's forecast for the project's city
+    breaks a weather limit (limits and forecasts are planning data)."""
+    from django.apps import apps
+
+    if not apps.is_installed("facadeops.planning"):
+        return []
+    from facadeops.planning.weather import weather_gate
+
+    return weather_gate(wo, ctx)

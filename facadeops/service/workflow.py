@@ -239,7 +239,7 @@ WORK_ORDER = register(
                 label=gettext_lazy("Start work"),
                 scope=_is_team,
                 style="success",
-                guards=[rules.team_certified_for_height],
+                guards=[rules.team_certified_for_height, rules.weather_permits],
                 effects=[_mark_started],
             ),
             Transition(

@@ -13,6 +13,15 @@ from facadeops.service.models import RequestStatus, ServiceRequest, WorkOrder, W
 from .test_process_flow import _fast_passwords  # noqa: F401  (fixture)
 
 
+@pytest.fixture(autouse=True)
+def _english_messages() -> Any:
+    """Refusal reasons are matched in English here (the UI default is zh-Hans)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.django_db
 def test_demo_has_work_orders_in_every_state() -> None:
     """REG-2 demo: every work-order state and every request state is present."""
@@ -27,7 +36,5 @@ def test_demo_has_work_orders_in_every_state() -> None:
             module.load(ctx)
     states = set(WorkOrder.objects.values_list("status", flat=True))
     assert states == set(WOStatus.values)
-    assert set(ServiceRequest.objects.values_list("status", flat=True)) == set(
-        RequestStatus.values
-    )
+    assert set(ServiceRequest.objects.values_list("status", flat=True)) == set(RequestStatus.values)
     assert WorkOrder.objects.filter(status=WOStatus.ON_HOLD).get().held_from == "planning"
