@@ -75,7 +75,7 @@ def warn_due_soon(now: dt.datetime | None = None) -> list[tuple[Any, str]]:
                     "what": what,
                     "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
                 },
-                body=_("80 % of the service-level time has passed."),
+                body=_("Four fifths of the service-level time have passed."),
                 target=wo,
             )
             warned.append((wo, clock))
