@@ -25,7 +25,7 @@ venv: $(BIN)/uv
 
 # Python packages from the lock file (uv.lock); --frozen refuses a stale lock.
 deps: venv
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --python $(BIN)/python --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --python $(BIN)/python --quiet
 
 assets:
 	bash scripts/copy-assets.sh
