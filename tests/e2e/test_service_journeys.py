@@ -250,8 +250,16 @@ def test_whole_chain_each_step_by_its_role(page: Any, world: World, tmp_path: An
         search_url = reverse("archive:entry_list")
     except NoReverseMatch:  # the archive pages are not mounted in this build
         return
-    page.goto(f"{search_url}?q={wo.number}")
-    assert wo.number in page.content()
+    # the dossier is found by a Chinese full-text search in the archive (REG-2.5.2)
+    page.goto(search_url)
+    page.fill("#id_q", "陆家嘴金融中心")
+    page.locator("#list-filter button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    results = page.locator("#list-results")
+    assert wo.number in results.inner_text() or wo.title in results.inner_text()
+    results.locator("tbody a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("a[href$='dossier.pdf']").count() >= 1
 
 
 def test_change_request_mid_work_and_failed_internal_acceptance(page: Any, world: World) -> None:
