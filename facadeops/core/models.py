@@ -117,3 +117,30 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.kind == self.Kind.IMAGE
+
+
+class IdempotencyKey(models.Model):
+    """One ``Idempotency-Key`` a client sent with an API POST, and the response it got.
+
+    Written in the same transaction as the request's own writes (see core/idempotency.py):
+    either both the record and its key are committed, or neither is."""
+
+    principal = models.CharField(_("principal"), max_length=80)
+    key = models.CharField(_("key"), max_length=255)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    body_sha256 = models.CharField(_("body SHA-256"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    response_body = models.BinaryField(_("response body"), default=b"")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.key}"
