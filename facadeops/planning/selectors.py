@@ -236,3 +236,64 @@ def at_risk(*, user: Any, days: int = 3, on: dt.date | None = None) -> list[dict
                 out.append({"work_order": wo, "date": day, "reasons": reasons})
                 break
     return out
+
+
+def panel_history(*, panel: Panel) -> dict[str, Any]:
+    """A panel's history: its pinned defects (open and resolved), the repairs (work orders
+    of the findings pinned to it) and the parts replaced in those work orders."""
+    from facadeops.service.models import PartReplacement, WorkOrder
+
+    pins = list(
+        panel.defects.select_related("defect_type", "finding__work_order", "inspection").order_by(
+            "-created_at", "-id"
+        )
+    )
+    wo_ids = {p.finding.work_order_id for p in pins if p.finding is not None}
+    wo_ids |= set(
+        panel.checklistresult_set.exclude(work_order=None).values_list("work_order_id", flat=True)
+    )
+    work_orders = list(WorkOrder.objects.filter(pk__in=wo_ids).order_by("-created_at"))
+    parts = list(
+        PartReplacement.objects.filter(work_order_id__in=wo_ids)
+        .select_related("material", "work_order")
+        .order_by("-created_at")
+    )
+    return {"pins": pins, "work_orders": work_orders, "parts": parts}
+
+
+def background_of(elevation: Elevation) -> Any:
+    """The latest image attached to the elevation (drawing or photo), or None."""
+    from facadeops.core.attachments import attachments_of
+
+    return attachments_of(elevation).filter(kind="image").first()
+
+
+def rule_list() -> QuerySet[InspectionRule]:
+    return InspectionRule.objects.all()
+
+
+def forecast_list(*, on: dt.date | None = None) -> QuerySet[Forecast]:
+    on = on or timezone.localdate()
+    return Forecast.objects.filter(date__gte=on - dt.timedelta(days=7))
+
+
+def inspection_get(*, user: Any, pk: Any) -> Inspection:
+    ids = projects_visible(user=user).values("pk")
+    return _get(
+        Inspection.objects.select_related("project", "rule", "elevation", "inspector").filter(
+            project__in=ids
+        ),
+        pk,
+    )
+
+
+def review_get(*, user: Any, pk: Any) -> Any:
+    from .models import QuarterlyReview
+
+    ids = projects_visible(user=user).values("pk")
+    return _get(
+        QuarterlyReview.objects.select_related("plan__project", "reviewed_by").filter(
+            plan__project__in=ids
+        ),
+        pk,
+    )
