@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from facadeops.core.api import ErrorOut, Page, apply_sort, paginate
 from facadeops.core.choices import Urgency
@@ -316,7 +316,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Any:
     if data["reported_at"] is None:
         data.pop("reported_at")
     req = services.request_create(actor=request.user, data=data)
-    return 201, req
+    return Status(201, req)
 
 
 class AnswerIn(Schema):
@@ -345,7 +345,7 @@ def cancel_request(request: HttpRequest, pk: int, payload: NoteIn) -> Any:
 @router.post("/requests/{pk}/convert", response={201: WorkOrderOut, **ERRORS})
 def convert_request(request: HttpRequest, pk: int) -> Any:
     req = selectors.request_get(user=request.user, pk=pk)
-    return 201, services.request_convert(actor=request.user, request=req)
+    return Status(201, services.request_convert(actor=request.user, request=req))
 
 
 # -- work orders ----------------------------------------------------------------------------------
@@ -453,7 +453,7 @@ def create_work_order(request: HttpRequest, payload: WorkOrderIn) -> Any:
         urgency=payload.urgency,
         exterior_work=payload.exterior_work,
     )
-    return 201, wo
+    return Status(201, wo)
 
 
 class TriageIn(Schema):
@@ -492,7 +492,7 @@ def check_in(request: HttpRequest, pk: int, payload: CheckInIn) -> Any:
         latitude=payload.latitude,
         longitude=payload.longitude,
     )
-    return 201, _created(a)
+    return Status(201, _created(a))
 
 
 class AssessmentIn(Schema):
@@ -530,7 +530,7 @@ def add_defect(request: HttpRequest, pk: int, payload: DefectIn) -> Any:
         quantity=payload.quantity,
         notes=payload.notes,
     )
-    return 201, _created(d)
+    return Status(201, _created(d))
 
 
 class PlanLineIn(Schema):
@@ -621,7 +621,9 @@ def reassign(request: HttpRequest, pk: int, payload: ReassignIn) -> Any:
 
 @router.post("/work-orders/{pk}/acknowledge", response={201: CreatedOut, **ERRORS})
 def acknowledge(request: HttpRequest, pk: int) -> Any:
-    return 201, _created(services.plan_acknowledge(actor=request.user, work_order=_wo(request, pk)))
+    return Status(
+        201, _created(services.plan_acknowledge(actor=request.user, work_order=_wo(request, pk)))
+    )
 
 
 class DrawIn(Schema):
@@ -639,7 +641,7 @@ def draw(request: HttpRequest, pk: int, payload: DrawIn) -> Any:
         quantity=payload.quantity,
         tools=payload.tools,
     )
-    return 201, _created(d)
+    return Status(201, _created(d))
 
 
 class ProgressIn(Schema):
@@ -655,7 +657,7 @@ def progress(request: HttpRequest, pk: int, payload: ProgressIn) -> Any:
         text=payload.text,
         percent_done=payload.percent_done,
     )
-    return 201, _created(log)
+    return Status(201, _created(log))
 
 
 class PartIn(Schema):
@@ -677,7 +679,7 @@ def part(request: HttpRequest, pk: int, payload: PartIn) -> Any:
         batch=payload.batch,
         location=payload.location,
     )
-    return 201, _created(p)
+    return Status(201, _created(p))
 
 
 class QualityIn(Schema):
@@ -696,7 +698,7 @@ def quality_check(request: HttpRequest, pk: int, payload: QualityIn) -> Any:
     qc = services.quality_check_add(
         actor=request.user, work_order=_wo(request, pk), **payload.dict()
     )
-    return 201, _created(qc)
+    return Status(201, _created(qc))
 
 
 def _rectification(request: HttpRequest, pk: int, rid: int) -> Any:
@@ -767,7 +769,7 @@ def acceptance(request: HttpRequest, pk: int, payload: AcceptanceIn) -> Any:
     acc = services.customer_acceptance_record(
         actor=request.user, work_order=_wo(request, pk), **payload.dict()
     )
-    return 201, _created(acc)
+    return Status(201, _created(acc))
 
 
 @router.post("/work-orders/{pk}/record/fill", response={200: CreatedOut, **ERRORS})
