@@ -90,6 +90,40 @@ NAV: list[NavItem] = [
         "customers:facadesystem_list",
         roles=frozenset({Role.TECH_HEAD, Role.MANAGEMENT}),
     ),
+    # -- maintenance planning (REG-3, DOM-1, DOM-2) --
+    NavItem(
+        _("Maintenance plans"),
+        "planning:plan_list",
+        roles=frozenset(
+            {
+                Role.SERVICE_HEAD,
+                Role.TECH_HEAD,
+                Role.PROJECT_MANAGER,
+                Role.MANAGEMENT,
+                Role.SERVICE_STAFF,
+                Role.TECHNICIAN,
+            }
+        ),
+    ),
+    NavItem(
+        _("Statutory inspections"),
+        "planning:portfolio",
+        roles=frozenset(
+            {
+                Role.SERVICE_HEAD,
+                Role.TECH_HEAD,
+                Role.PROJECT_MANAGER,
+                Role.MANAGEMENT,
+                Role.TECHNICIAN,
+                Role.QUALITY,
+            }
+        ),
+    ),
+    NavItem(
+        _("Weather risk"),
+        "planning:at_risk",
+        roles=frozenset({Role.SERVICE_HEAD, Role.AGENT, Role.MANAGEMENT}),
+    ),
 ]
 
 

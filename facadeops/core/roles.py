@@ -130,6 +130,55 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CUSTOMER: [],
 }
 
+# -- planning (REG-3, DOM-1, DOM-2): model permissions for the admin; the pages and API
+# decide by role and object scope (facadeops.planning.permissions) --
+_PLANNING_VIEW = [
+    "planning.view_annualplan",
+    "planning.view_planitem",
+    "planning.view_inspectionrule",
+    "planning.view_elevation",
+    "planning.view_inspection",
+    "planning.view_forecast",
+]
+_PLANNING_PERMISSIONS: dict[str, list[str]] = {
+    Role.SERVICE_HEAD: [
+        *_PLANNING_VIEW,
+        "planning.add_annualplan",
+        "planning.change_annualplan",
+        "planning.change_planitem",
+        "planning.add_elevation",
+        "planning.add_paneldefect",
+        "planning.add_inspection",
+        "planning.add_forecast",
+    ],
+    Role.TECH_HEAD: [
+        *_PLANNING_VIEW,
+        "planning.change_inspectionrule",
+        "planning.add_elevation",
+        "planning.add_paneldefect",
+        "planning.add_inspection",
+    ],
+    Role.TECHNICIAN: [
+        *_PLANNING_VIEW,
+        "planning.add_elevation",
+        "planning.add_paneldefect",
+        "planning.add_inspection",
+    ],
+    Role.PROJECT_MANAGER: list(_PLANNING_VIEW),
+    Role.SERVICE_STAFF: ["planning.view_annualplan", "planning.view_planitem"],
+    Role.QUALITY: list(_PLANNING_VIEW),
+    Role.AGENT: ["planning.view_forecast", "planning.add_forecast"],
+    Role.MANAGEMENT: [
+        *_PLANNING_VIEW,
+        "planning.add_annualplan",
+        "planning.change_annualplan",
+        "planning.change_inspectionrule",
+        "planning.add_forecast",
+    ],
+}
+for _role, _codes in _PLANNING_PERMISSIONS.items():
+    ROLE_PERMISSIONS.setdefault(_role, []).extend(_codes)
+
 
 def user_roles(user: Any) -> frozenset[str]:
     """The role codes a user holds (cached on the user object for the request)."""

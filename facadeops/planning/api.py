@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from facadeops.core.api import ErrorOut, Page, apply_sort, paginate
 from facadeops.core.errors import Conflict, InvalidInput
@@ -304,7 +304,7 @@ class ReviseIn(Schema):
 @router.post("/plans/{pk}/revisions", response={201: PlanOut, **ERRORS})
 def revise_plan(request: HttpRequest, pk: int, payload: ReviseIn) -> Any:
     plan = selectors.plan_get(user=request.user, pk=pk)
-    return 201, services.plan_revise(actor=request.user, plan=plan, reason=payload.reason)
+    return Status(201, services.plan_revise(actor=request.user, plan=plan, reason=payload.reason))
 
 
 @router.post("/plans/{pk}/items", response={201: ItemOut, **ERRORS})
@@ -313,7 +313,7 @@ def add_item(request: HttpRequest, pk: int, payload: ItemIn) -> Any:
     item = services.item_add(
         actor=request.user, plan=plan, data=_item_data(payload), expected_version=payload.version
     )
-    return 201, item
+    return Status(201, item)
 
 
 @router.get("/items/{pk}", response={200: ItemOut, **ERRORS})
@@ -430,7 +430,7 @@ def pin_defect(request: HttpRequest, pk: int, payload: PinIn) -> Any:
         severity=payload.severity,
         notes=payload.notes,
     )
-    return 201, pin
+    return Status(201, pin)
 
 
 # -- DOM-2 weather ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Order matters: people first (actors of every later record), then reference data.
-DEMO_APPS = ["accounts", "materials", "customers", "service"]
+DEMO_APPS = ["accounts", "materials", "customers", "service", "planning"]
 
 
 class Command(BaseCommand):
