@@ -25,16 +25,10 @@ def _mount() -> None:
     from facadeops.core.attachment_api import router as attachment_router
 
     api.add_router("/attachments", attachment_router)
-    apps = (
-        "core",
-        "accounts",
-        "customers",
-        "materials",
-        "notifications",
-        "service",
-        "archive",
-        "planning",
-    )
+    from django.conf import settings
+
+    # Every installed FacadeOps app with an api.py contributes its router.
+    apps = [a.split(".", 1)[1] for a in settings.INSTALLED_APPS if a.startswith("facadeops.")]
     for app in apps:
         try:
             module = import_module(f"facadeops.{app}.api")

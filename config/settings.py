@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "facadeops.service",
     "facadeops.archive",
     "facadeops.planning",
+    "facadeops.intake",
+    "facadeops.portal",
 ]
 
 MIDDLEWARE = [
@@ -62,7 +64,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "facadeops.core.idempotency.IdempotencyMiddleware",
     "facadeops.core.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,6 +146,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     # warn, then escalate late work to the next person up.
     "service-escalate-overdue": {"task": "service.escalate_overdue", "schedule": 600.0},
+    # at 80 % of a deadline warn the assignee.
+    "intake-sla-warn": {"task": "intake.sla_warn", "schedule": 600.0},
     # REG-3.3.1: plan items become work orders ahead of their window (idempotent).
     "planning-generate-work-orders": {
         "task": "planning.generate_work_orders",

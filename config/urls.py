@@ -15,6 +15,8 @@ urlpatterns = [
     path("service/", include("facadeops.service.urls")),
     path("archive/", include("facadeops.archive.urls")),
     path("planning/", include("facadeops.planning.urls")),
+    path("intake/", include("facadeops.intake.urls")),
+    path("portal/", include("facadeops.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),

@@ -90,6 +90,20 @@ NAV: list[NavItem] = [
         "customers:facadesystem_list",
         roles=frozenset({Role.TECH_HEAD, Role.MANAGEMENT}),
     ),
+    # -- intake channels and the customer portal (REG-2.1.1) --
+    NavItem(
+        _("Website submissions"),
+        "intake:queue",
+        roles=frozenset({Role.AGENT, Role.SERVICE_HEAD, Role.MANAGEMENT}),
+    ),
+    NavItem(
+        _("Invite a customer to the portal"),
+        "portal:invite",
+        roles=frozenset({Role.AGENT, Role.SERVICE_HEAD, Role.MANAGEMENT}),
+    ),
+    NavItem(
+        _("Customer portal"), "portal:home", staff_only=False, roles=frozenset({Role.CUSTOMER})
+    ),
     # -- maintenance planning (REG-3, DOM-1, DOM-2) --
     NavItem(
         _("Maintenance plans"),

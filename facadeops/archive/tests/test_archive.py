@@ -21,9 +21,8 @@ from facadeops.service import services as service_services
 from facadeops.service.models import WOStatus
 
 from . import factories
-from .urls import API
 
-pytestmark = pytest.mark.urls("facadeops.archive.tests.urls")
+API = "/api/v1/archive"
 
 
 def _archive(p: dict[str, Any], wo: Any) -> ArchiveEntry:

@@ -15,7 +15,7 @@ from facadeops.archive.models import ArchiveEntry
 
 from . import factories
 
-pytestmark = [pytest.mark.postgres, pytest.mark.urls("facadeops.archive.tests.urls")]
+pytestmark = [pytest.mark.postgres]
 
 
 @pytest.fixture(autouse=True)

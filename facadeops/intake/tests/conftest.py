@@ -1,12 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings as _settings
-
-# Until the project installs the app, these tests run with
-# ``--ds facadeops.intake.tests.settings``; under the project settings they are not collected.
-if "facadeops.intake" not in _settings.INSTALLED_APPS:
-    collect_ignore_glob = ["test_*.py"]
-
 from pathlib import Path
 from typing import Any
 

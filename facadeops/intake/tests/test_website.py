@@ -15,7 +15,7 @@ from facadeops.intake.models import WebSubmission
 from facadeops.service.demo import png_bytes
 from facadeops.service.models import ServiceRequest
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("facadeops.intake.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 
 URL = "/intake/web/"
 

@@ -17,8 +17,8 @@ from facadeops.service.demo import signature_data_url, walk
 from facadeops.service.models import CustomerAcceptance, WOStatus
 from facadeops.service.tests.test_process_flow import make_request
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("facadeops.intake.tests.urls")]
-API = "/api/test/portal"
+pytestmark = [pytest.mark.django_db]
+API = "/api/v1/portal"
 
 
 @pytest.fixture

@@ -21,6 +21,16 @@ ROOT = Path(__file__).resolve().parents[3]
 RESULTS = ROOT / "test-results"
 
 
+def _zh(msgid: str) -> str:
+    """The zh-Hans label the PDF prints for ``msgid`` (whichever catalogue supplies it)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        text = translation.gettext(msgid)
+    assert text != msgid, f"no zh-Hans translation for {msgid!r}"
+    return text
+
+
 @pytest.fixture(autouse=True)
 def _poppler() -> None:
     """The checks read the PDFs back with poppler-utils (installed by `make test`)."""
@@ -90,8 +100,8 @@ def test_service_report_pdf_chinese_text_png_and_embedded_font(wo: Any, tmp_path
         factories.QC_FINDINGS,
         factories.RECORD_RESULT,
         "周经理",
-        "客户签字",
-        "服务人员签字",
+        _zh("Customer signature"),
+        _zh("Staff signature"),
     ]:
         assert expected in text.replace("\n", ""), expected
     fonts = _fonts(pdf, tmp_path)
@@ -129,12 +139,17 @@ def test_dossier_pdf_holds_every_document(wo: Any, tmp_path: Path) -> None:
     report and every plan version in one PDF."""
     pdf = documents.render_dossier_pdf(wo)
     text = _text(pdf, tmp_path).replace("\n", "")
-    for expected in ["工单档案", "服务报告", "内部验收报告", "方案各版本", factories.PLAN_CONTENT]:
+    for expected in [
+        "工单档案",
+        "服务报告",
+        "内部验收报告",
+        _zh("Every version of the plan"),
+        factories.PLAN_CONTENT,
+    ]:
         assert expected in text, expected
     _png(pdf, "dossier-page1", tmp_path)
 
 
-@pytest.mark.urls("facadeops.archive.tests.urls")
 def test_pdf_views_are_scoped(
     wo: Any, p: dict[str, Any], make_user: Callable[..., Any], client: Any
 ) -> None:
