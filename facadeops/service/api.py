@@ -319,6 +319,29 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Any:
     return Status(201, req)
 
 
+class RequestPatch(RequestIn):
+    version: int
+
+
+@router.put("/requests/{pk}", response={200: RequestOut, **ERRORS})
+def update_request(request: HttpRequest, pk: int, payload: RequestPatch) -> Any:
+    """Correct a request still open (REG-2.1.2); a stale ``version`` is a 409."""
+    from facadeops.customers.models import Contact, Customer, Project
+
+    req = selectors.request_get(user=request.user, pk=pk)
+    body = payload.dict()
+    version = body.pop("version")
+    data = {k: v for k, v in body.items() if k not in {"customer_id", "contact_id", "project_id"}}
+    data["customer"] = _get(Customer, body["customer_id"], "customer_id")
+    data["contact"] = _get(Contact, body["contact_id"], "contact_id")
+    data["project"] = _get(Project, body["project_id"], "project_id")
+    if data["reported_at"] is None:
+        data.pop("reported_at")
+    return services.request_update(
+        actor=request.user, request=req, data=data, expected_version=version
+    )
+
+
 class AnswerIn(Schema):
     answer: str
     close: bool = True

@@ -62,6 +62,32 @@ def test_create_request_bad_input_is_422(world: World, login: Any) -> None:
     assert r.status_code == 422 and "project_id" in r.json()["fields"]
 
 
+def test_update_request_with_version_and_conflict(world: World, login: Any) -> None:
+    """REG-2.1.2: a request is corrected with the version read; a stale one is 409."""
+    client = login(world.agent)
+    created = client.post(
+        f"{API}/requests",
+        {"caller_name": "陈先生", "description": "渗水", "customer_id": world.customer.pk},
+        content_type="application/json",
+    ).json()
+    payload = {
+        "caller_name": "陈先生",
+        "description": "12层渗水",
+        "customer_id": world.customer.pk,
+        "project_id": world.project.pk,
+        "version": created["version"],
+    }
+    r = client.put(f"{API}/requests/{created['id']}", payload, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert r.json()["description"] == "12层渗水" and r.json()["project_id"] == world.project.pk
+    r = client.put(f"{API}/requests/{created['id']}", payload, content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "conflict"
+    r = login(world.other_customer_user).put(
+        f"{API}/requests/{created['id']}", payload, content_type="application/json"
+    )
+    assert r.status_code == 404
+
+
 def test_work_order_list_scoped_filtered_overdue_first(
     world: World, login: Any, django_assert_max_num_queries: Any
 ) -> None:
