@@ -107,7 +107,9 @@ class ElevationForm(StyledForm):
 
 class PinForm(StyledForm):
     panel = forms.IntegerField(label=_("panel"), widget=forms.HiddenInput)
-    defect_type = forms.ModelChoiceField(label=_("defect"), queryset=None)  # type: ignore[arg-type]
+    defect_type: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("defect"), queryset=Elevation.objects.none()
+    )
     severity = forms.ChoiceField(
         label=_("severity"),
         required=False,

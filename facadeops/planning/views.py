@@ -489,7 +489,10 @@ def draft_start(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            run = DraftRun.objects.create(year=form.cleaned_data["year"], started_by=request.user)
+            run = DraftRun.objects.create(
+                year=form.cleaned_data["year"],
+                started_by=request.user,  # type: ignore[misc]
+            )
             draft_plans_task.delay(run.pk)
             return redirect("planning:draft_run", pk=run.pk)
         status = 422
@@ -764,7 +767,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
             review = services.review_create(
                 actor=request.user,
                 plan=plan,
-                quarter=request.POST.get("quarter", ""),
+                quarter=request.POST.get("quarter", ""),  # type: ignore[arg-type]
                 causes=causes,
                 analysis=request.POST.get("analysis", "")[:5000],
             )
