@@ -47,3 +47,35 @@ def login(client: Any) -> Callable[[Any], Any]:
 
 def roles_of(user: Any) -> Iterable[str]:
     return user.groups.values_list("name", flat=True)
+
+
+# Reference data written by data migrations. Transactional tests (live server, parallel
+# processes) empty every table when they end, so each one re-seeds it first — the seed
+# functions are idempotent. Later chapters add their seed migrations here.
+SEED_MIGRATIONS = [
+    "facadeops.accounts.migrations.0003_seed_certificate_types_skills",
+    "facadeops.customers.migrations.0003_seed_catalogues",
+    "facadeops.service.migrations.0003_seed_defects_and_calendar",
+    "facadeops.archive.migrations.0002_seed_record_types",
+    "facadeops.planning.migrations.0002_seed_rules",
+]
+
+
+@pytest.fixture(autouse=True)
+def _reseed_reference_data(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        f in request.fixturenames for f in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from facadeops.accounts.signals import sync_role_groups
+
+    for module in SEED_MIGRATIONS:
+        import_module(module).seed(apps, None)
+    sync_role_groups()

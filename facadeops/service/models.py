@@ -511,7 +511,7 @@ class WorkLog(TimeStampedModel):
     )
     text = models.TextField(_("text"))
     percent_done = models.PositiveSmallIntegerField(
-        _("% done"), null=True, blank=True, validators=[MaxValueValidator(100)]
+        _("percent done"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
 
     class Meta:
@@ -639,8 +639,8 @@ class ServiceRecord(TimeStampedModel):
     service_time = models.CharField(_("service time"), max_length=100)
     place = models.CharField(_("place"), max_length=300)
     customer_name = models.CharField(_("customer"), max_length=200)
-    content = models.TextField(_("service content"))
-    result = models.TextField(_("repair / maintenance result"))
+    content = models.TextField(_("service content"), blank=True)  # required to sign
+    result = models.TextField(_("repair / maintenance result"), blank=True)  # to sign
     materials_text = models.TextField(_("replaced materials and parts"), blank=True)
     staff_signature = models.ImageField(
         _("staff signature"), upload_to="signatures/%Y/%m/", blank=True

@@ -27,24 +27,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "pw-for-tests-123"
 
-# Reference data seeded by data migrations (catalogues, default service levels, DOM-3
-# defects, the working calendar); a browser test's database flush removes it, so it is
-# seeded again (idempotently) before each journey.
-SEEDS = (
-    "facadeops.customers.migrations.0003_seed_catalogues",
-    "facadeops.service.migrations.0003_seed_defects_and_calendar",
-)
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db: Any) -> None:
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module in SEEDS:
-        import_module(module).seed(apps, None)
-
 
 def sign_in(page: Any, user: Any) -> None:
     page.context.clear_cookies()

@@ -449,11 +449,6 @@ def test_customer_acceptance_with_signature_and_rejection(world: World, login: A
     assert wo.status == WOStatus.RECTIFICATION
 
 
-@pytest.mark.xfail(
-    reason="service-core: service_record_fill raises InvalidInput {'result': blank} when the "
-    "work order has no progress notes yet (ServiceRecord.result is required); remove once fixed",
-    strict=False,
-)
 def test_service_record_signed_and_archived_is_read_only(world: World, login: Any) -> None:
     """REG-2.5.1/2.5.2: record filled, signed, reviewed; archived work order refuses changes."""
     wo = advance(world, new_work_order(world), WOStatus.RECORD)
