@@ -1,0 +1,232 @@
+"""The live route list — Django's URL resolver for pages, the ninja OpenAPI document for the
+API — and the one probe request per route and principal the access matrix is checked with."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from .world import World
+
+# Routes outside the product's own pages: Django admin (is_staff only, its own checks) and
+# the API (listed from its OpenAPI document instead).
+_SKIP_PREFIXES = ("admin/", "api/v1/")
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # "page core:home" or "api GET /api/v1/customers/customers"
+    kind: str  # "page" or "api"
+    method: str
+    pattern: str  # "customers/<int:pk>/" or "/api/v1/customers/customers/{pk}"
+    name: str = ""
+    operation: Any = None
+
+
+def _walk(patterns: list[Any], prefix: str = "", ns: str = "") -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            sub = f"{ns}:{p.namespace}".strip(":") if p.namespace else ns
+            out += _walk(p.url_patterns, prefix + str(p.pattern), sub)
+        elif isinstance(p, URLPattern):
+            name = f"{ns}:{p.name}".strip(":") if p.name else ""
+            out.append((prefix + str(p.pattern), name))
+    return out
+
+
+def page_routes() -> list[Route]:
+    routes = []
+    for pattern, name in _walk(get_resolver().url_patterns):
+        if pattern.startswith(_SKIP_PREFIXES) or pattern.startswith("^"):
+            continue
+        routes.append(Route(f"page {name or pattern}", "page", "GET", pattern, name))
+    return routes
+
+
+def openapi() -> dict[str, Any]:
+    from config.api import api
+
+    return api.get_openapi_schema()
+
+
+def api_routes() -> list[Route]:
+    routes = []
+    for path, ops in openapi()["paths"].items():
+        for method, op in ops.items():
+            m = method.upper()
+            routes.append(Route(f"api {m} {path}", "api", m, path, operation=op))
+    return routes
+
+
+def live_routes() -> list[Route]:
+    return page_routes() + api_routes()
+
+
+# --- turning a route into a concrete request for the world --------------------------------
+def _page_args(route: Route, w: World) -> dict[str, Any]:
+    name = route.name.split(":")[-1]
+    app = route.name.split(":")[0]
+    by_name = {
+        "token_revoke": w["token"],
+        "certificate_edit": w["certificate"],
+        "certificate_add": w["employee"],
+        "contact_edit": w["contact"],
+        "facadesystem_edit": w["facade_system"],
+        "glasstype_edit": w["glass_type"],
+        "sldefault_edit": w["sl_default"],
+        "download": w["attachment"],
+        "thumbnail": w["attachment"],
+        "delete": w["attachment"],
+        "record_type_edit": w["entry"].record_type,
+    }
+    by_app_prefix = {
+        ("accounts", "employee"): w["employee"],
+        ("accounts", "department"): w["department"],
+        ("customers", "customer"): w["customer_a"],
+        ("customers", "project"): w["project"],
+        ("customers", "contract"): w["contract"],
+        ("materials", "material"): w["material"],
+        ("service", "request"): w["request"],
+        ("service", "workorder"): w["work_order"],
+        ("archive", "entry"): w["entry"],
+    }
+    obj = by_name.get(name)
+    if obj is None:
+        for (a, prefix), candidate in by_app_prefix.items():
+            if a == app and name.startswith(prefix):
+                obj = candidate
+                break
+    from facadeops.core.attachments import target_key
+
+    values = {
+        "pk": getattr(obj, "pk", None),
+        "customer_pk": w["customer_a"].pk,
+        "target_type": target_key(w["request"]),
+        "target_id": w["request"].pk,
+        "action": "cancel",
+        "step": "triage",
+    }
+    return values
+
+
+def page_url(route: Route, w: World) -> str:
+    import re
+
+    values = _page_args(route, w)
+
+    def sub(m: re.Match[str]) -> str:
+        value = values.get(m.group(2))
+        if value is None:
+            raise LookupError(f"no world value for <{m.group(0)}> in {route.key}")
+        return str(value)
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", sub, route.pattern)
+
+
+def api_url(route: Route, w: World) -> str:
+    import re
+
+    path = route.pattern
+    section = path.split("/")[3] if path.count("/") > 3 else ""
+    tail = path.split("/")[4] if path.count("/") > 4 else ""
+    by_section = {
+        ("attachments", ""): w["attachment"],
+        ("customers", "customers"): w["customer_a"],
+        ("customers", "projects"): w["project"],
+        ("customers", "contracts"): w["contract"],
+        ("service", "requests"): w["request"],
+        ("service", "work-orders"): w["work_order"],
+        ("archive", "entries"): w["entry"],
+        ("materials", ""): w["material"],
+    }
+    obj = by_section.get((section, tail)) or by_section.get((section, ""))
+    values = {
+        "pk": getattr(obj, "pk", None),
+        "attachment_id": w["attachment"].pk,
+        "user_id": w["other_user"].pk,
+        "employee_id": w["employee"].pk,
+        "token_id": w["token"].pk,
+        "material_id": w["material"].pk,
+        "entry_id": w["entry"].pk,
+        "rid": 999_999,
+        "name": "activate" if section == "customers" else "triage",
+    }
+
+    def sub(m: re.Match[str]) -> str:
+        value = values.get(m.group(1))
+        if value is None:
+            raise LookupError(f"no world value for {m.group(0)} in {route.key}")
+        return str(value)
+
+    return re.sub(r"\{(\w+)\}", sub, path)
+
+
+# --- minimal schema-valid request bodies, so that a denial comes from the permission check
+# and not from the body validation (ninja validates bodies before the view runs) -------------
+def _resolve(schema: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        name = schema["$ref"].split("/")[-1]
+        schema = doc["components"]["schemas"][name]
+    return schema
+
+
+def example(schema: dict[str, Any], doc: dict[str, Any], name: str = "") -> Any:
+    schema = _resolve(schema, doc)
+    if "anyOf" in schema:
+        options = [s for s in schema["anyOf"] if s.get("type") != "null"]
+        return example(options[0], doc, name) if options else None
+    if "allOf" in schema:
+        return example(schema["allOf"][0], doc, name)
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "default" in schema and schema["default"] is not None:
+        return schema["default"]
+    t = schema.get("type")
+    fmt = schema.get("format", "")
+    if t == "object" or "properties" in schema:
+        props = schema.get("properties", {})
+        return {k: example(v, doc, k) for k, v in props.items() if k in schema.get("required", [])}
+    if t == "array":
+        return []
+    if t == "integer":
+        return max(1, int(schema.get("minimum", 1)))
+    if t == "number":
+        return 1
+    if t == "boolean":
+        return False
+    if fmt == "date":
+        return "2026-06-01"
+    if fmt == "date-time":
+        return "2026-06-01T10:00:00+08:00"
+    if fmt == "binary":
+        return b""
+    return "安全测试"
+
+
+def api_body(route: Route) -> tuple[str | None, Any]:
+    """(content type, body) of the probe: JSON or multipart, from the OpenAPI document."""
+    rb = (route.operation or {}).get("requestBody")
+    if not rb:
+        return None, None
+    doc = openapi()
+    content = rb["content"]
+    if "application/json" in content:
+        return "application/json", json.dumps(example(content["application/json"]["schema"], doc))
+    ctype, spec = next(iter(content.items()))
+    schema = _resolve(spec["schema"], doc)
+    data: dict[str, Any] = {}
+    for key, prop in schema.get("properties", {}).items():
+        prop = _resolve(prop, doc)
+        if prop.get("format") == "binary":
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            from facadeops.service.demo import png_bytes
+
+            data[key] = SimpleUploadedFile("probe.png", png_bytes(), content_type="image/png")
+        elif key in schema.get("required", []):
+            data[key] = example(prop, doc, key)
+    return ctype, data

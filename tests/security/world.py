@@ -1,0 +1,148 @@
+"""One small, complete world for the security tests: a user per role, two customer companies
+each with a customer user, and one record of every kind the routes take an id of — all built
+with the apps' own services (the archive entry with a stub PDF through the archive service).
+
+Not collected by pytest (holds no tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from facadeops.core.roles import Role
+
+STAFF_ROLES = [r.value for r in Role if r.value != "customer"]
+PRINCIPALS = ["anonymous", *STAFF_ROLES, "customer_a", "customer_b"]
+_seq = itertools.count(1)
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    objs: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.objs[key]
+
+
+def build_world(make_user: Any) -> World:
+    from facadeops.accounts import services as acc
+    from facadeops.accounts.models import Certificate, CertificateType, Employee
+    from facadeops.archive.services import archive_record
+    from facadeops.core.attachments import attachment_add
+    from facadeops.customers import services as cs
+    from facadeops.customers.models import FacadeSystem, GlassType, ServiceLevelDefault
+    from facadeops.materials import services as ms
+    from facadeops.materials.models import MaterialCategory
+    from facadeops.notifications.services import notify
+    from facadeops.service import services as sv
+    from facadeops.service.demo import png_bytes
+
+    n = next(_seq)
+    users: dict[str, Any] = {r: make_user(r, username=f"sec{n}-{r}") for r in STAFF_ROLES}
+    manager, agent = users["management"], users["agent"]
+    # Someone else's people: the records below belong to them, not to the role principals.
+    other_pm = make_user("project_manager", username=f"sec{n}-pm-other")
+    other_head = make_user("service_head", username=f"sec{n}-head-other")
+    w = World(users=users)
+    o = w.objs
+    o["customer_a"] = cs.customer_create(actor=manager, data={"name": f"安全测试甲物业{n}"})
+    o["customer_b"] = cs.customer_create(actor=manager, data={"name": f"安全测试乙物业{n}"})
+    users["customer_a"] = make_user("customer", username=f"sec{n}-cust-a", customer=o["customer_a"])
+    users["customer_b"] = make_user("customer", username=f"sec{n}-cust-b", customer=o["customer_b"])
+    o["contact"] = cs.contact_create(
+        actor=manager, customer=o["customer_a"], data={"name": "周建华", "phone": "13801610001"}
+    )
+    o["project"] = cs.project_create(
+        actor=manager,
+        data={
+            "customer": o["customer_a"],
+            "name": f"安全测试大厦{n}",
+            "city": "上海",
+            "address": "世纪大道1号",
+            "project_manager": other_pm,
+            "service_head": other_head,
+        },
+    )
+    o["contract"] = cs.contract_create(
+        actor=manager,
+        customer=o["customer_a"],
+        data={
+            "title": "幕墙维保合同",
+            "start_date": dt.date(2026, 1, 1),
+            "end_date": dt.date(2027, 12, 31),
+        },
+        projects=[o["project"]],
+    )
+    o["facade_system"] = FacadeSystem.objects.order_by("pk").first()
+    o["glass_type"] = GlassType.objects.order_by("pk").first()
+    o["sl_default"] = ServiceLevelDefault.objects.order_by("pk").first()
+    o["request"] = sv.request_create(
+        actor=agent,
+        data={
+            "kind": "repair",
+            "channel": "hotline",
+            "project": o["project"],
+            "caller_name": "周建华",
+            "caller_phone": "13801610001",
+            "description": "东立面12层玻璃自爆",
+            "location": "东立面 12F",
+            "urgency": "urgent",
+        },
+    )
+    req2 = sv.request_create(
+        actor=agent,
+        data={
+            "kind": "repair",
+            "channel": "hotline",
+            "project": o["project"],
+            "caller_name": "周建华",
+            "caller_phone": "13801610001",
+            "description": "西立面渗水",
+            "location": "西立面 3F",
+            "urgency": "normal",
+        },
+    )
+    o["work_order"] = sv.request_convert(actor=other_head, request=req2)
+    o["attachment"] = attachment_add(
+        actor=agent,
+        target=o["request"],
+        upload=SimpleUploadedFile("现场.png", png_bytes(), content_type="image/png"),
+    )
+    o["entry"] = archive_record(
+        actor=other_head,
+        source=o["contract"],
+        record_type_code="work_order_dossier",
+        title="安全测试档案",
+        number=f"SEC-{n}",
+        record_date=dt.date(2026, 1, 5),
+        pdf=b"%PDF-1.4\n%stub\n",
+        search_text="安全测试",
+        customer=o["customer_a"],
+        project=o["project"],
+    )
+    o["category"] = MaterialCategory.objects.create(code=f"SEC{n}", name="安全测试类别")
+    o["material"] = ms.material_create(
+        actor=users["procurement"],
+        data={"code": f"SEC-M{n}", "name": "耐候胶", "unit": "支", "category": o["category"]},
+    )
+    o["department"] = acc.department_create(
+        actor=manager, data={"code": f"SEC{n}", "name": f"安全测试部{n}"}
+    )
+    o["employee"] = Employee.objects.create(user=other_pm, employee_no=f"SEC{n:05d}")
+    ctype = CertificateType.objects.order_by("pk").first()
+    o["certificate"] = Certificate.objects.create(
+        employee=o["employee"],
+        type=ctype,
+        number=f"SEC-C{n}",
+        valid_from=dt.date(2025, 1, 1),
+        valid_to=dt.date(2028, 1, 1),
+    )
+    o["token"], _raw = acc.api_token_create(actor=other_pm, name="其他人的令牌")
+    o["other_user"] = other_pm
+    o["notification"] = notify(recipient_ids=[other_pm.pk], verb="test", title="别人的通知")[0]
+    return w
