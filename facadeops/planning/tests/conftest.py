@@ -59,3 +59,12 @@ def make_project(p: dict[str, Any]) -> Callable[..., Any]:
         return project
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Any:
+    """Refusal reasons are matched in English here (the UI default is zh-Hans)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
