@@ -148,6 +148,10 @@ CELERY_BEAT_SCHEDULE = {
     "service-escalate-overdue": {"task": "service.escalate_overdue", "schedule": 600.0},
     # at 80 % of a deadline warn the assignee.
     "intake-sla-warn": {"task": "intake.sla_warn", "schedule": 600.0},
+    # send due e-mail and chat deliveries (urgent at once, the digest at its hour).
+    "notifications-send": {"task": "notifications.send_due", "schedule": 60.0},
+    # REG-2.1.1: read the service mailbox.
+    "intake-fetch-mail": {"task": "intake.fetch_mail", "schedule": 120.0},
     # REG-3.3.1: plan items become work orders ahead of their window (idempotent).
     "planning-generate-work-orders": {
         "task": "planning.generate_work_orders",
@@ -215,6 +219,25 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="FacadeOps <noreply@localhost>")
+
+# --- Notification channels and intake mailbox (X-9.3, REG-2.1.1) ---------------------------
+# Absolute links in e-mails and chat messages, e.g. https://facadeops.example.com
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="")
+# WeCom group robot (企业微信群机器人) for users who choose the chat group without their own.
+WECOM_WEBHOOK_URL = env.str("WECOM_WEBHOOK_URL", default="")
+NOTIFY_DIGEST_HOUR = env.int("NOTIFY_DIGEST_HOUR", default=8)  # local time, 0-23
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+NOTIFY_WEBHOOK_TIMEOUT = env.float("NOTIFY_WEBHOOK_TIMEOUT", default=10.0)
+# The service mailbox read over IMAP; empty host: the mail job does nothing.
+IMAP_HOST = env.str("IMAP_HOST", default="")
+IMAP_PORT = env.int("IMAP_PORT", default=993)
+IMAP_USER = env.str("IMAP_USER", default="")
+IMAP_PASSWORD = env.str("IMAP_PASSWORD", default="")
+IMAP_SSL = env.bool("IMAP_SSL", default=True)
+IMAP_FOLDER = env.str("IMAP_FOLDER", default="INBOX")
+IMAP_TIMEOUT = env.float("IMAP_TIMEOUT", default=30.0)
+# Phone system webhook: shared secret sent as "Authorization: Bearer <token>"; empty: refused.
+HOTLINE_WEBHOOK_TOKEN = env.str("HOTLINE_WEBHOOK_TOKEN", default="")
 
 # --- Security (production defaults; relaxed only under DEBUG) ---------------------------
 SESSION_COOKIE_HTTPONLY = True

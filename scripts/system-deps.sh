@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: Chromium (Playwright drives Debian's build), a CJK
 # font (Chinese PDFs and screenshots), gettext (compiling translations) and poppler-utils
-# (the PDF tests read text and fonts back and render pages to PNG).
+# (the PDF tests read text and fonts back and render pages to PNG), Dovecot (the mail intake
+# tests start a real IMAP server) and Redis (the Celery worker test).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+{ command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; } || need+=(dovecot-imapd)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: present"
   exit 0

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .forms import PreferenceForm
 
 
 @login_required
@@ -29,3 +30,30 @@ def mark_read_view(request: HttpRequest) -> HttpResponse:
     if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         return redirect(nxt)
     return redirect("notifications:inbox")
+
+
+@login_required
+def preferences_view(request: HttpRequest) -> HttpResponse:
+    """X-9.3: each user chooses e-mail, chat group and the daily digest for themselves."""
+    from facadeops.core.errors import InvalidInput
+
+    pref = services.preference_for(request.user)
+    saved = request.GET.get("saved") == "1"
+    if request.method == "POST":
+        form = PreferenceForm(request.POST, instance=pref)
+        if form.is_valid():
+            try:
+                services.preference_save(actor=request.user, data=form.cleaned_data)
+            except InvalidInput as exc:
+                for field, msgs in (exc.fields or {}).items():
+                    for m in msgs:
+                        form.add_error(field if field in form.fields else None, m)
+            else:
+                return redirect(f"{request.path}?saved=1")
+        status = 422
+    else:
+        form = PreferenceForm(instance=pref)
+        status = 200
+    return render(
+        request, "notifications/preferences.html", {"form": form, "saved": saved}, status=status
+    )
