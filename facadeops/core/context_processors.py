@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from .navigation import navigation_for
+from .navigation import menu_for, navigation_for
 from .roles import user_roles
 
 
@@ -25,6 +25,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     return {
         "company_name": settings.FACADEOPS_COMPANY_NAME,
         "nav": SimpleLazyObject(lambda: navigation_for(user)),
+        "nav_menu": SimpleLazyObject(lambda: menu_for(user)),
         "my_roles": SimpleLazyObject(lambda: sorted(user_roles(user))),
         "unread_count": SimpleLazyObject(unread),
     }

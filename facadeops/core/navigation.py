@@ -141,6 +141,39 @@ NAV: list[NavItem] = [
 ]
 
 
+# Menus of the top bar, by the URL namespace of an entry; entries of other namespaces (and
+# the ones listed in TOP_LEVEL) stand on the bar itself.
+MENUS: list[tuple[Any, tuple[str, ...]]] = [
+    (_("Service"), ("service:", "intake:", "portal:invite")),
+    (_("Planning"), ("planning:",)),
+    (_("Ledgers"), ("customers:", "materials:", "accounts:")),
+]
+TOP_LEVEL = {"core:home", "service:dashboard", "portal:home"}
+
+
+def menu_for(user: Any) -> list[dict[str, Any]]:
+    """The top bar: single links and drop-down menus, in the order of their first entry."""
+    bar: list[dict[str, Any]] = []
+    menus: dict[str, dict[str, Any]] = {}
+    for entry in navigation_for(user):
+        label = None
+        if entry["name"] not in TOP_LEVEL:
+            for menu_label, prefixes in MENUS:
+                if entry["name"].startswith(prefixes):
+                    label = menu_label
+                    break
+        if label is None:
+            bar.append({"label": entry["label"], "url": entry["url"], "items": []})
+            continue
+        key = str(label)
+        if key not in menus:
+            menus[key] = {"label": label, "url": "", "items": []}
+            bar.append(menus[key])
+        menus[key]["items"].append(entry)
+    # A menu with a single entry is just a link.
+    return [m if len(m["items"]) != 1 else {**m["items"][0], "items": []} for m in bar]
+
+
 def navigation_for(user: Any) -> list[dict[str, Any]]:
     if user is None or not user.is_authenticated:
         return []
