@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/facadeops
 export DATABASE_URL_TEST := $(or $(DATABASE_URL),$(PG_URL))
 PYTEST_WORKERS ?= 2
 
-.PHONY: help run test lint setup venv deps assets messages system-deps services migrate demo \
+.PHONY: help run test lint setup venv deps assets messages system-deps services migrate demo soak test-disruptive \
         test-pg test-sqlite e2e fmt clean
 
 help:
@@ -56,15 +56,25 @@ lint: deps
 	FACADEOPS_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-pg:
-	FACADEOPS_TESTING=1 DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	FACADEOPS_TESTING=1 DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not disruptive and not soak"
 
 test-sqlite:
-	FACADEOPS_TESTING=1 DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not postgres and not e2e"
+	FACADEOPS_TESTING=1 DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not postgres and not e2e and not disruptive and not soak"
 
 test: system-deps setup services lint
 	mkdir -p var
 	$(MAKE) --no-print-directory test-pg
 	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-disruptive
+
+# ---- reliability harness (docs/reliability.md) ------------------------------------------
+# Kills processes / restarts the shared PostgreSQL: serial, after the main suite.
+test-disruptive:
+	FACADEOPS_TESTING=1 DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -p no:cacheprovider -m disruptive tests/reliability || [ $$? -eq 5 ]
+
+# Thousands of fuzz cases and the full 12-principal authorization matrix.
+soak: deps services
+	FACADEOPS_TESTING=1 FUZZ_EXAMPLES=300 SECURITY_FULL_MATRIX=1 DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests/fuzz tests/security
 
 fmt: deps
 	$(BIN)/ruff format .
