@@ -6,3 +6,9 @@ class IntakeConfig(AppConfig):
     name = "facadeops.intake"
     label = "intake"
     verbose_name = _("Intake channels")
+
+    def ready(self) -> None:
+        from facadeops.audit.verbs import register_verb
+
+        register_verb("intake.mail_added", _("e-mail added to the request"))
+        register_verb("intake.call_notes", _("hotline call notes"))

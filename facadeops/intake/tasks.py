@@ -1,6 +1,9 @@
-"""Celery tasks of the intake app (beat: ``intake.sla_warn`` every 10 minutes)."""
+"""Celery tasks of the intake app (beat: ``intake.sla_warn`` every 10 minutes,
+``intake.fetch_mail`` every 2 minutes)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from celery import shared_task
 
@@ -11,3 +14,13 @@ def sla_warn_task() -> int:
     from .sla import warn_due_soon
 
     return len(warn_due_soon())
+
+
+@shared_task(name="intake.fetch_mail")
+def fetch_mail_task() -> dict[str, Any]:
+    """REG-2.1.1: read the service mailbox (IMAP); returns the counts of this run."""
+    from dataclasses import asdict
+
+    from .mail import fetch_mail
+
+    return asdict(fetch_mail())
