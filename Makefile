@@ -56,21 +56,24 @@ lint: deps
 	FACADEOPS_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-pg:
-	FACADEOPS_TESTING=1 DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not disruptive and not soak"
+	FACADEOPS_TESTING=1 DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not disruptive and not soak and not matrix"
 
 test-sqlite:
-	FACADEOPS_TESTING=1 DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not postgres and not e2e and not disruptive and not soak"
+	FACADEOPS_TESTING=1 DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not postgres and not e2e and not disruptive and not soak and not matrix"
 
 test: system-deps setup services lint
 	mkdir -p var
 	$(MAKE) --no-print-directory test-pg
 	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-disruptive
 
 # ---- reliability harness (docs/reliability.md) ------------------------------------------
 # Kills processes / restarts the shared PostgreSQL: serial, after the main suite.
 test-disruptive:
 	FACADEOPS_TESTING=1 DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -p no:cacheprovider -m disruptive tests/reliability || [ $$? -eq 5 ]
+
+# The route × role authorization matrix (issue 4; not yet complete, so not in `make test`).
+test-security: deps services
+	FACADEOPS_TESTING=1 DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m matrix tests/security
 
 # Thousands of fuzz cases and the full 12-principal authorization matrix.
 soak: deps services

@@ -144,6 +144,7 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
+    "core-purge-idempotency-keys": {"task": "core.purge_idempotency_keys", "schedule": 3600.0},
     # warn, then escalate late work to the next person up.
     "service-escalate-overdue": {"task": "service.escalate_overdue", "schedule": 600.0},
     # at 80 % of a deadline warn the assignee.

@@ -20,6 +20,11 @@ from .probe import DENY, LOGIN, OK, probe
 from .routes import live_routes
 from .world import PRINCIPALS, STAFF_ROLES, build_world
 
+# Not yet part of `make test`: the table lacks the rows of the planning, intake and portal
+# routes and some probe bodies are not yet built from the test world (docs/reliability.md).
+# Run it with `make test-security`.
+pytestmark = pytest.mark.matrix
+
 FULL = os.environ.get("SECURITY_FULL_MATRIX") == "1"
 ROUTES = live_routes()
 
