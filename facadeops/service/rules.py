@@ -350,3 +350,28 @@ def weather_permits(wo: WorkOrder, ctx: TransitionContext) -> Reasons:
     from facadeops.planning.weather import weather_gate
 
     return weather_gate(wo, ctx)
+
+
+# --- routine maintenance (REG-3.3.1): which steps it may skip is company data ----------------
+def routine_skips(wo: WorkOrder) -> set[str]:
+    """The REG-2 steps this work order may skip: those its plan item's type allows in the
+    company's routine-work policy (planning data); nothing for other work."""
+    from django.apps import apps
+
+    if not apps.is_installed("facadeops.planning"):
+        return set()
+    from facadeops.planning.services import routine_skips as policy_skips
+
+    item = wo.plan_items.order_by("id").first()
+    return policy_skips(item.item_type) if item is not None else set()
+
+
+def may_skip_assessment(wo: WorkOrder, ctx: TransitionContext | None) -> Reasons:
+    if {"check_in", "submit_findings"} <= routine_skips(wo):
+        return []
+    return [
+        _(
+            "Only routine plan work whose policy allows it may skip the on-site assessment "
+            "(routine-work policies of the maintenance plan)."
+        )
+    ]

@@ -33,6 +33,13 @@ def _is_technician(user: Any, wo: WorkOrder) -> bool:
     return bool(wo.technician_id == user.pk)
 
 
+def _may_skip_assessment(user: Any, wo: WorkOrder) -> bool:
+    """Offered only on routine plan work whose policy allows it (company data)."""
+    if not (_is_technician(user, wo) or has_role(user, R.SERVICE_HEAD)):
+        return False
+    return not rules.may_skip_assessment(wo, None)
+
+
 def _is_team(user: Any, wo: WorkOrder) -> bool:
     return wo.lead_id == user.pk or wo.members.filter(pk=user.pk).exists()
 
@@ -148,6 +155,16 @@ WORK_ORDER = register(
                 scope=_is_technician,
                 guards=[rules.has_assessment],
                 effects=[_mark_arrived],
+            ),
+            Transition(
+                "skip_assessment",
+                S.DISPATCHED,
+                S.PLANNING,
+                {R.TECHNICIAN, R.SERVICE_HEAD},
+                label=gettext_lazy("Routine work: skip the on-site assessment"),
+                scope=_may_skip_assessment,
+                guards=[rules.may_skip_assessment],
+                style="secondary",
             ),
             Transition(
                 "submit_findings",

@@ -286,3 +286,54 @@ def test_forecast_entry(p: dict[str, Any]) -> None:
     services.forecast_save(actor=p["head"], city="上海", date=day, data={"beaufort": 3})
     services.forecast_save(actor=p["head"], city="上海", date=day, data={"beaufort": 5})
     assert Forecast.objects.get(city="上海").beaufort == 5
+
+
+def test_routine_work_may_skip_steps_the_company_policy_allows(
+    p: dict[str, Any], make_project: Any
+) -> None:
+    """REG-3.3.1: which REG-2 steps routine maintenance may skip is company data, not code —
+    routine cleaning skips the on-site assessment; other work, or cleaning once the policy
+    no longer allows it, cannot."""
+    from facadeops.core.workflow import available_transitions
+    from facadeops.service import services as sv
+
+    plan = _published(p, make_project)
+    services.generate_work_orders(on=dt.date(YEAR, 3, 20))
+    cleaning = plan.items.get(key="PR-01#04").work_order
+    assert cleaning is not None
+
+    def dispatch(wo: WorkOrder) -> WorkOrder:
+        return sv.work_order_triage(
+            actor=p["head"],
+            work_order=wo,
+            nature="maintenance",
+            urgency="normal",
+            technician=p["technician"],
+            exterior_work=True,
+            expected_version=wo.version,
+        )
+
+    wo = dispatch(cleaning)
+    assert "skip_assessment" in {t.name for t in available_transitions(wo, p["technician"])}
+
+    RoutinePolicy.objects.filter(item_type="cleaning").update(skip_steps="")
+    assert "skip_assessment" not in {t.name for t in available_transitions(wo, p["technician"])}
+    with pytest.raises((Forbidden, TransitionNotAllowed)):
+        sv.work_order_transition(actor=p["technician"], work_order=wo, name="skip_assessment")
+
+    RoutinePolicy.objects.filter(item_type="cleaning").update(skip_steps="check_in,submit_findings")
+    sv.work_order_transition(actor=p["technician"], work_order=wo, name="skip_assessment")
+    wo.refresh_from_db()
+    assert wo.status == "planning"
+
+    # A repair that is not plan work never skips the assessment.
+    repair = sv.work_order_create(
+        actor=p["head"],
+        project=wo.project,
+        title="雨篷玻璃自爆",
+        nature="repair",
+        urgency="urgent",
+    )
+    repair = dispatch(repair)
+    with pytest.raises((Forbidden, TransitionNotAllowed)):
+        sv.work_order_transition(actor=p["technician"], work_order=repair, name="skip_assessment")
