@@ -10,7 +10,7 @@ export DATABASE_URL_TEST := $(or $(DATABASE_URL),$(PG_URL))
 PYTEST_WORKERS ?= 2
 
 .PHONY: help run test lint setup venv deps assets messages system-deps services migrate demo soak test-disruptive \
-        test-pg test-sqlite e2e fmt clean
+        test-pg test-sqlite e2e fmt clean bench bench-large
 
 help:
 	@echo "make run   - set up and serve FacadeOps with demo data on SQLite (http://$(HOST):$(PORT))"
@@ -78,6 +78,13 @@ test-security: deps services
 # Thousands of fuzz cases and the full 12-principal authorization matrix.
 soak: deps services
 	FACADEOPS_TESTING=1 FUZZ_EXAMPLES=300 SECURITY_FULL_MATRIX=1 DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests/fuzz tests/security
+
+# ---- make bench: production stack under load (issue 7); see docs/benchmarks.md -----------
+bench: setup services
+	$(BIN)/python bench/run.py
+
+bench-large: setup services
+	BENCH_SCALE=large $(BIN)/python bench/run.py
 
 fmt: deps
 	$(BIN)/ruff format .
