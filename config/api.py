@@ -11,7 +11,9 @@ api = NinjaAPI(
         "take `page`, `page_size` (≤ 200), `q` (search), `sort` (`field` or `-field`) and "
         "filters; updates carry `version` and get 409 on a stale one."
     ),
-    auth=[ActiveSessionAuth(csrf=True), TokenAuth()],
+    # Token first: a request that carries a Bearer token is an integration, not a browser
+    # session, and must not be held to the session's CSRF check.
+    auth=[TokenAuth(), ActiveSessionAuth(csrf=True)],
     urls_namespace="api",
     docs_url="/docs",
 )

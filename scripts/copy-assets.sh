@@ -15,5 +15,5 @@ cp node_modules/bootstrap-icons/font/fonts/* "$v"/bootstrap-icons/fonts/
 cp node_modules/htmx.org/dist/htmx.min.js "$v"/htmx/
 cp node_modules/alpinejs/dist/cdn.min.js "$v"/alpinejs/alpine.min.js
 cp node_modules/echarts/dist/echarts.min.js "$v"/echarts/
-cp node_modules/signature_pad/dist/signature_pad.umd.min.js "$v"/signature_pad/
+cp node_modules/signature_pad/dist/signature_pad.umd.min.js node_modules/signature_pad/dist/signature_pad.umd.min.js.map "$v"/signature_pad/
 echo "assets copied to $v"

@@ -82,3 +82,24 @@ def test_session_writes_need_csrf(make_user: Any) -> None:
     r = c.post("/api/v1/notifications/read", data={}, content_type="application/json")
     assert r.status_code in (401, 403)
     assert set(r.json()) == {"code", "message", "fields"}
+
+
+@pytest.mark.django_db
+def test_bearer_token_writes_are_not_held_to_the_session_csrf_check(make_user: Any) -> None:
+    """An integration with a token POSTs without a CSRF token (the browser's session does not
+    apply to it); a session POST without the token is still refused (above)."""
+    from django.test import Client
+
+    from facadeops.accounts.models import ApiToken
+
+    user = make_user(Role.SERVICE_HEAD)
+    raw = ApiToken.generate()
+    ApiToken.objects.create(user=user, name="pbx", prefix=raw[:8], digest=ApiToken.hash(raw))
+    c = Client(enforce_csrf_checks=True)
+    r = c.post(
+        "/api/v1/notifications/read",
+        data={"all": True},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert r.status_code == 200, r.content

@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _prod_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("FACADEOPS_TESTING", "DJANGO_DEBUG")}
+    # A production process has none of the test run's switches (the browser tests allow
+    # async-unsafe database access in their own process only).
+    test_only = ("FACADEOPS_TESTING", "DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in test_only}
     env.update(
         DJANGO_DEBUG="0",
         SECRET_KEY="x" * 20 + "-prod-check-" + "q9Z!k2@Lm#" * 4,
