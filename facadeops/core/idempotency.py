@@ -61,9 +61,7 @@ def purge_expired() -> int:
     """Delete keys older than the TTL (run it from a periodic job); returns how many."""
     from .models import IdempotencyKey
 
-    deleted, _rows = IdempotencyKey.objects.filter(
-        created_at__lt=timezone.now() - _ttl()
-    ).delete()
+    deleted, _rows = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - _ttl()).delete()
     return deleted
 
 
@@ -139,4 +137,3 @@ class IdempotencyMiddleware:
         )
         response["Idempotent-Replayed"] = "true"
         return response
-

@@ -5,30 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_attachment'),
+        ("core", "0002_attachment"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IdempotencyKey',
+            name="IdempotencyKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('principal', models.CharField(max_length=80, verbose_name='principal')),
-                ('key', models.CharField(max_length=255, verbose_name='key')),
-                ('method', models.CharField(max_length=10, verbose_name='method')),
-                ('path', models.CharField(max_length=500, verbose_name='path')),
-                ('body_sha256', models.CharField(max_length=64, verbose_name='body SHA-256')),
-                ('status_code', models.PositiveSmallIntegerField(null=True, verbose_name='status code')),
-                ('content_type', models.CharField(blank=True, max_length=100, verbose_name='content type')),
-                ('response_body', models.BinaryField(default=b'', verbose_name='response body')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("principal", models.CharField(max_length=80, verbose_name="principal")),
+                ("key", models.CharField(max_length=255, verbose_name="key")),
+                ("method", models.CharField(max_length=10, verbose_name="method")),
+                ("path", models.CharField(max_length=500, verbose_name="path")),
+                ("body_sha256", models.CharField(max_length=64, verbose_name="body SHA-256")),
+                (
+                    "status_code",
+                    models.PositiveSmallIntegerField(null=True, verbose_name="status code"),
+                ),
+                (
+                    "content_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="content type"),
+                ),
+                ("response_body", models.BinaryField(default=b"", verbose_name="response body")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'idempotency key',
-                'verbose_name_plural': 'idempotency keys',
-                'constraints': [models.UniqueConstraint(fields=('principal', 'key'), name='idempotency_key_unique')],
+                "verbose_name": "idempotency key",
+                "verbose_name_plural": "idempotency keys",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("principal", "key"), name="idempotency_key_unique"
+                    )
+                ],
             },
         ),
     ]
