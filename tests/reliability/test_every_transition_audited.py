@@ -1,0 +1,188 @@
+"""Issue 4 / X-9.1: every move of every registered workflow writes its audit event, with the
+state before and after.
+
+The walk drives real objects through the apps' own services (no mocks), then reads the audit
+log: each event of a workflow verb (``<workflow>.<transition>``) must carry the transition's
+source state as ``before`` and its target as ``after``. The test FAILS when a transition of
+``core.workflow.registered()`` was neither walked nor listed in ``NOT_YET_WALKED`` — so a new
+workflow (or a new step) must be added to the walk.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from facadeops.audit.models import AuditEvent
+from facadeops.core.workflow import registered, transition
+from facadeops.service import services as sv
+from facadeops.service.demo import Crew, plan_data, walk
+from facadeops.service.models import WorkOrder, WOStatus
+from facadeops.service.tests import test_process_flow as flow
+
+# The service process tests' fixtures (people, a world of two customers, a crew).
+_english_messages = flow._english_messages
+_fast_passwords = flow._fast_passwords
+people = flow.people
+world = flow.world
+crew = flow.crew
+make_request = flow.make_request
+
+pytestmark = pytest.mark.django_db
+S = WOStatus
+
+# Transitions the walk does not take yet (known gap, reported in docs/reliability.md). A
+# transition listed here that the walk DOES take fails the test too (stale entry).
+NOT_YET_WALKED = {
+    # needs a routine plan item whose policy allows skipping the assessment (planning app)
+    "wo.skip_assessment",
+    # contracts (customers/services.py contract_transition) and employees
+    # (accounts/services.py employee_transition): not yet driven here
+    "contract.activate",
+    "contract.suspend",
+    "contract.resume",
+    "contract.terminate",
+    "contract.expire",
+    "contract.cancel",
+    "employee.activate",
+    "employee.cancel_onboarding",
+    "employee.start_leaving",
+    "employee.complete_leaving",
+    # annual plans (planning/tests/test_plan.py's chain): not yet driven here
+    "annual_plan.submit",
+    "annual_plan.review",
+    "annual_plan.approve",
+    "annual_plan.return",
+    "annual_plan.publish",
+}
+
+
+def _all_transitions() -> dict[str, Any]:
+    out = {}
+    for wf in registered().values():
+        for t in wf.transitions:
+            out[f"{wf.name}.{t.name}"] = (wf, t)
+    return out
+
+
+def _new_wo(people: dict[str, Any], world: dict[str, Any]) -> WorkOrder:
+    return sv.request_convert(actor=people["head"], request=make_request(people, world))
+
+
+def _move(actor: Any, wo: WorkOrder, name: str, note: str = "") -> None:
+    sv.work_order_transition(actor=actor, work_order=wo, name=name, note=note)
+    wo.refresh_from_db()
+
+
+def _change(people: dict[str, Any], world: dict[str, Any], wo: WorkOrder) -> None:
+    sv.plan_save(
+        actor=people["tech"],
+        work_order=wo,
+        data=plan_data(at_height=True, change=True),
+        materials=[(world["materials"][0], Decimal("5"), "")],
+        is_change=True,
+    )
+    _move(people["tech"], wo, "request_change")
+
+
+def _walk_service(people: dict[str, Any], world: dict[str, Any], crew: Crew) -> None:
+    # Requests: answer + close, convert, cancel.
+    sv.request_answer(
+        actor=people["agent"],
+        request=make_request(people, world, kind="inquiry"),
+        answer="每年一次定期检查。",
+    )
+    sv.request_cancel(actor=people["agent"], request=make_request(people, world), note="重复报修")
+
+    # Work order 1: the whole chain with every return and branch on the way.
+    wo = _new_wo(people, world)
+    walk(wo, S.PLAN_REVIEW, crew)
+    _move(people["tech_head"], wo, "return_plan_tech", "补充安全措施")
+    walk(wo, S.PLAN_APPROVAL, crew)
+    _move(people["pm"], wo, "return_plan_pm", "工期调整")
+    walk(wo, S.IN_PROGRESS, crew)
+    _move(people["lead"], wo, "pause", "等待材料")
+    _move(people["lead"], wo, "resume")
+    _change(people, world, wo)
+    _move(people["tech_head"], wo, "reject_change", "不需要变更")
+    _change(people, world, wo)
+    _move(people["tech_head"], wo, "approve_change_tech")
+    _move(people["pm"], wo, "approve_change")
+    walk(wo, S.COMPLETED, crew)
+    sv.quality_check_add(
+        actor=people["quality"],
+        work_order=wo,
+        kind="internal_acceptance",
+        follows_plan=True,
+        materials_correct=True,
+        result_meets_standard=False,
+        documents_complete=True,
+        passed=False,
+        rectification="胶缝不饱满，重新打胶。",
+    )
+    wo.refresh_from_db()
+    sv.rectification_done(actor=people["lead"], rectification=wo.rectifications.get())
+    _move(people["lead"], wo, "rectified")
+    walk(wo, S.CUSTOMER_ACCEPTANCE, crew)
+    sv.customer_acceptance_record(
+        actor=world["customer_user_a"],
+        work_order=wo,
+        accepted=False,
+        signer_name="客户甲",
+        reason="玻璃有划痕",
+    )
+    wo.refresh_from_db()
+    open_rect = wo.rectifications.filter(done_at__isnull=True).get()
+    sv.rectification_done(actor=people["lead"], rectification=open_rect)
+    _move(people["lead"], wo, "rectified")
+    walk(wo, S.RECORD_REVIEW, crew)
+    _move(people["head"], wo, "return_record", "补充照片")
+    _move(people["lead"], wo, "submit_record")
+    walk(wo, S.ARCHIVED, crew)
+
+    # Work order 2: hold, resume from hold, cancel.
+    wo2 = _new_wo(people, world)
+    _move(people["pm"], wo2, "hold", "客户要求暂缓")
+    _move(people["pm"], wo2, "resume_hold")
+    _move(people["head"], wo2, "cancel", "客户取消")
+
+
+def test_every_transition_is_audited_with_before_and_after(
+    people: dict[str, Any], world: dict[str, Any], crew: Crew
+) -> None:
+    """Issue 4 / X-9.1: walk every transition; each writes its audit event with before/after
+    state; a transition the walk did not take fails the test."""
+    everything = _all_transitions()
+    assert set(NOT_YET_WALKED) <= set(everything), "stale NOT_YET_WALKED names"
+    _walk_service(people, world, crew)
+
+    taken: set[str] = set()
+    events = AuditEvent.objects.filter(verb__in=list(everything)).order_by("pk")
+    for ev in events:
+        wf, t = everything[ev.verb]
+        field = wf.state_field
+        before, after = (ev.before or {}).get(field), (ev.after or {}).get(field)
+        assert before in t.sources, f"{ev.verb}: before={before!r}, sources {t.sources}"
+        if isinstance(t.target, str):
+            assert after == t.target, f"{ev.verb}: after={after!r}, target {t.target}"
+        else:
+            assert after in wf.states.values and after != before, f"{ev.verb}: after={after!r}"
+        taken.add(ev.verb)
+
+    missing = sorted(set(everything) - taken - NOT_YET_WALKED)
+    assert not missing, "transitions never walked (add them to the walk):\n" + "\n".join(missing)
+    stale = sorted(taken & NOT_YET_WALKED)
+    assert not stale, "walked but still listed in NOT_YET_WALKED:\n" + "\n".join(stale)
+
+
+def test_an_unaudited_move_would_be_caught(people: dict[str, Any], world: dict[str, Any]) -> None:
+    """The check above can fail: a move's event is matched by verb and states (an event of
+    the same verb with the wrong before state is rejected by the same rule)."""
+    wo = _new_wo(people, world)
+    transition(wo, "hold", actor=people["pm"], note="暂缓")
+    ev = AuditEvent.objects.filter(verb="wo.hold").latest("pk")
+    wf, t = _all_transitions()["wo.hold"]
+    assert ev.before[wf.state_field] in t.sources and ev.after[wf.state_field] == t.target
+    assert S.ON_HOLD not in t.sources  # a replayed event from on_hold would be refused
