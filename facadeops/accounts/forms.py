@@ -12,24 +12,11 @@ from django.forms.models import fields_for_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facadeops.core.errors import FacadeOpsError
 from facadeops.core.roles import Role
 
 from .models import Certificate, CertificateType, Department, Employee, EmployeeStatus, Skill, User
 
 STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.CUSTOMER]
-
-
-def apply_errors(form: forms.BaseForm, exc: FacadeOpsError) -> None:
-    """Show a service error on the form: field messages at their fields, the rest on top."""
-    shown = False
-    for name, messages in (exc.fields or {}).items():
-        target = name if name in form.fields else None
-        for m in messages:
-            form.add_error(target, m)
-            shown = True
-    if not shown or exc.status == 409:
-        form.add_error(None, str(exc.message))
 
 
 class VersionField(forms.IntegerField):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from facadeops.core.errors import FacadeOpsError, Forbidden, NotFound
 from facadeops.core.listing import Column, RecordListView
 from facadeops.core.roles import ALL_ROLES, Role
+from facadeops.core.web import apply_error as apply_errors
 
 from . import selectors, services
 from .forms import (
@@ -32,7 +33,6 @@ from .forms import (
     EmployeeEditForm,
     EmployeeFilter,
     RoleForm,
-    apply_errors,
 )
 from .models import Certificate, Department, Employee
 from .permissions import access_employee, can_manage_people, can_view_people, require_manage_people

@@ -3,8 +3,6 @@ its dossier, the disposal list and the retention periods."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from facadeops.core.errors import FacadeOpsError, Forbidden, NotFound
+from facadeops.core.errors import FacadeOpsError, Forbidden
 from facadeops.core.listing import Column, RecordListView
+from facadeops.core.web import domain_errors as _domain_errors
 
 from . import permissions, selectors, services
 from .filters import ArchiveEntryFilter
@@ -26,19 +25,8 @@ from .forms import DisposeForm, RecordTypeForm
 from .models import ArchiveEntry, RecordType
 
 
-def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
-    """NotFound → 404, Forbidden → 403 (the rest is handled by each view)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapped
+def domain_errors(view: Any) -> Any:
+    return _domain_errors(view, login=False)
 
 
 def _state(entry: ArchiveEntry) -> str:

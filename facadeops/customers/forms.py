@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from facadeops.core.choices import ClockMode, Urgency
-from facadeops.core.errors import FacadeOpsError
 from facadeops.core.roles import Role
 
 from .models import (
@@ -39,20 +38,6 @@ def _style(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", "form-select")
         else:
             widget.attrs.setdefault("class", "form-control")
-
-
-def apply_error(form: forms.BaseForm, exc: FacadeOpsError) -> None:
-    """Show a service error on the form: per-field where the field exists, else on top."""
-    shown = False
-    for name, messages in exc.fields.items():
-        for message in messages:
-            if name in form.fields:
-                form.add_error(name, message)
-            else:
-                form.add_error(None, message)
-            shown = True
-    if not shown:
-        form.add_error(None, str(exc.message))
 
 
 class VersionedForm(forms.ModelForm):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from facadeops.core.errors import Conflict, FacadeOpsError, Forbidden, NotFound
 from facadeops.core.listing import Column, RecordListView
+from facadeops.core.web import apply_error, domain_errors
 from facadeops.core.workflow import available_transitions
 
 from . import permissions, selectors, services
@@ -33,7 +32,6 @@ from .forms import (
     ProjectForm,
     ServiceLevelDefaultForm,
     ServiceLevelsForm,
-    apply_error,
 )
 from .importer import XLSX_CONTENT_TYPE, import_ledger, template_workbook
 from .models import (
@@ -46,21 +44,6 @@ from .models import (
 )
 
 View = Callable[..., HttpResponse]
-
-
-def domain_errors(view: View) -> View:
-    """NotFound → 404 and Forbidden → 403 for every page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return login_required(wrapper)
 
 
 def _conflict_message(form: Any) -> None:

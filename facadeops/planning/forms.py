@@ -9,7 +9,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from facadeops.core.errors import FacadeOpsError
 from facadeops.core.roles import Role
 
 from .models import (
@@ -34,20 +33,6 @@ def style(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", "form-select")
         elif not isinstance(widget, forms.HiddenInput):
             widget.attrs.setdefault("class", "form-control")
-
-
-def apply_error(form: forms.BaseForm, exc: FacadeOpsError) -> None:
-    """A service error on the form: per field where the field exists, else on top."""
-    shown = False
-    for name, msgs in exc.fields.items():
-        for message in msgs:
-            form.add_error(name if name in form.fields else None, message)
-            shown = True
-    for reason in getattr(exc, "reasons", None) or []:
-        form.add_error(None, reason)
-        shown = True
-    if not shown:
-        form.add_error(None, str(exc.message))
 
 
 class StyledForm(forms.Form):

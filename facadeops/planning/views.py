@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +22,8 @@ from django.views.decorators.http import require_POST
 from facadeops.core.errors import Conflict, FacadeOpsError, Forbidden, NotFound
 from facadeops.core.listing import Column, RecordListView
 from facadeops.core.roles import has_role, is_staff_member
+from facadeops.core.web import domain_errors
+from facadeops.core.web import run_service as _run
 from facadeops.customers.selectors import project_get
 
 from . import forms as f
@@ -43,38 +43,9 @@ ViewFunc = Callable[..., HttpResponse]
 COLOURS = {"S1": "#dc3545", "S2": "#fd7e14", "S3": "#ffc107", "": "#198754"}
 
 
-def domain_errors(view: ViewFunc) -> ViewFunc:
-    """Sign-in required; NotFound → 404 and Forbidden → 403 on every page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return login_required(wrapper)
-
-
 def _require_staff(user: Any) -> None:
     if not is_staff_member(user):
         raise PermissionDenied
-
-
-def _run(form: Any, call: Callable[[], Any]) -> tuple[Any, int]:
-    """Run a service; every refusal goes back onto the form. (result, http status)."""
-    try:
-        return call(), 200
-    except (Forbidden, NotFound):
-        raise
-    except Conflict as exc:
-        form.add_error(None, str(exc.message))
-        return None, 409
-    except FacadeOpsError as exc:
-        f.apply_error(form, exc)
-        return None, exc.status
 
 
 # =========================================================================================

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facadeops.core.choices import Urgency
-from facadeops.core.errors import FacadeOpsError
 from facadeops.core.roles import Role
 
 from .models import (
@@ -54,24 +53,6 @@ def style(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", "form-select")
         elif not isinstance(widget, forms.HiddenInput):
             widget.attrs.setdefault("class", "form-control")
-
-
-def apply_error(form: forms.BaseForm, exc: FacadeOpsError) -> None:
-    """Put a service error on the form: per field where the field exists, else on top."""
-    shown = False
-    reasons = getattr(exc, "reasons", None) or []
-    for name, messages in exc.fields.items():
-        for message in messages:
-            if name in form.fields:
-                form.add_error(name, message)
-            elif message not in reasons:
-                form.add_error(None, message)
-            shown = True
-    for reason in reasons:
-        form.add_error(None, reason)
-        shown = True
-    if not shown:
-        form.add_error(None, str(exc.message))
 
 
 def users_with_role(role: str) -> Any:

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -25,6 +23,8 @@ from django.views.decorators.http import require_POST
 from facadeops.core.errors import Conflict, FacadeOpsError, Forbidden, NotFound
 from facadeops.core.listing import Column, RecordListView
 from facadeops.core.roles import Role, has_role, is_staff_member
+from facadeops.core.web import domain_errors
+from facadeops.core.web import run_service as _run
 from facadeops.core.workflow import available_transitions
 
 from . import forms as f
@@ -48,38 +48,9 @@ WORK_STATES = {
 }
 
 
-def domain_errors(view: ViewFunc) -> ViewFunc:
-    """Sign-in required; NotFound → 404 and Forbidden → 403 on every page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return login_required(wrapper)
-
-
 def _require_staff(user: Any) -> None:
     if not is_staff_member(user):
         raise PermissionDenied
-
-
-def _run(form: Any, call: Callable[[], Any]) -> tuple[Any, int]:
-    """Run a service; put every refusal back on the form. Returns (result, http status)."""
-    try:
-        return call(), 200
-    except (Forbidden, NotFound):
-        raise
-    except Conflict as exc:
-        form.add_error(None, str(exc.message))
-        return None, 409
-    except FacadeOpsError as exc:
-        f.apply_error(form, exc)
-        return None, exc.status
 
 
 def _url_or_empty(name: str, *args: Any) -> str:
