@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from facadeops.core.errors import NotFound
 
-from .models import WebSubmission
+from .models import HotlineCall, WebSubmission
 from .permissions import require_desk
 
 
@@ -43,4 +43,36 @@ def submission_get(*, user: Any, pk: Any) -> WebSubmission:
     try:
         return submission_queue(user=user, open_only=False).get(pk=pk)
     except (WebSubmission.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+POP_MINUTES = 60
+
+
+def hotline_pops(*, user: Any, limit: int = 5) -> list[dict[str, Any]]:
+    """REG-2.1.1 hotline: the calls of the last hour not yet linked to a request, routed to
+    this agent or to every duty agent, each with the caller looked up by number."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from facadeops.service.selectors import caller_lookup
+
+    require_desk(user)
+    since = timezone.now() - timedelta(minutes=POP_MINUTES)
+    calls = list(
+        HotlineCall.objects.select_related("agent")
+        .filter(started_at__gte=since, request__isnull=True)
+        .filter(Q(agent__isnull=True) | Q(agent_id=user.pk))
+        .order_by("-started_at", "-id")[:limit]
+    )
+    return [{"call": c, "found": caller_lookup(phone=c.caller_number, user=user)} for c in calls]
+
+
+def hotline_call_get(*, user: Any, pk: Any) -> HotlineCall:
+    require_desk(user)
+    try:
+        return HotlineCall.objects.select_related("request").get(pk=pk)
+    except (HotlineCall.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc

@@ -11,13 +11,14 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facadeops.core.errors import InvalidInput
 
 from .actors import channel_actor
 from .matching import suggest
-from .models import WebSubmission
+from .models import HotlineCall, WebSubmission
 
 # (submissions, seconds) allowed per sender address; settings.INTAKE_WEB_RATE_LIMIT.
 DEFAULT_RATE = (5, 3600)
@@ -141,3 +142,96 @@ def suggestion_apply(*, actor: Any, submission: WebSubmission, expected_version:
     return request_update(
         actor=actor, request=submission.request, data=data, expected_version=expected_version
     )
+
+
+# --- hotline (REG-2.1.1 24小时服务热线) -------------------------------------------------------
+def _digits(value: str) -> str:
+    return "".join(ch for ch in str(value or "") if ch.isdigit() or ch == "+")
+
+
+def hotline_call_received(
+    *, call_id: Any, caller_number: Any, agent_extension: Any = None
+) -> tuple[HotlineCall, bool]:
+    """The phone system reports an incoming call: record it (idempotent by call id) and
+    route it to the agent on that extension when one is known, else to every duty agent.
+    Returns the call and whether it was new."""
+    from facadeops.accounts.models import User
+
+    from .permissions import DESK_ROLES
+
+    call_id = str(call_id or "").strip()
+    number = _digits(str(caller_number or "").strip())
+    ext = _digits(str(agent_extension or "").strip())
+    errors: dict[str, list[str]] = {}
+    if not call_id or len(call_id) > 100:
+        errors["call_id"] = [_("Give the call id (at most 100 characters).")]
+    if len(number.lstrip("+")) < 3 or len(number) > 40:
+        errors["caller_number"] = [_("Give the caller's phone number (3 to 40 digits).")]
+    if agent_extension not in (None, "") and (not ext or len(ext) > 40):
+        errors["agent_extension"] = [_("The agent extension must be a number.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    agent = None
+    if ext:
+        agent = (
+            User.objects.filter(
+                phone=ext, is_active=True, groups__name__in=[str(r) for r in DESK_ROLES]
+            )
+            .order_by("pk")
+            .first()
+        )
+    with transaction.atomic():
+        call, created = HotlineCall.objects.get_or_create(
+            call_id=call_id, defaults={"caller_number": number, "agent": agent}
+        )
+    return call, created
+
+
+def hotline_call_notes(
+    *, actor: Any, call: HotlineCall, notes: str, request_number: str = ""
+) -> HotlineCall:
+    """The agent keeps the call notes and links the call to the request it became; the
+    notes show on that request's history."""
+    from facadeops.audit.services import record, snapshot
+    from facadeops.service.selectors import request_list
+
+    from .permissions import require_desk
+
+    require_desk(actor)
+    notes = str(notes or "").strip()
+    number = str(request_number or "").strip()
+    errors: dict[str, list[str]] = {}
+    if len(notes) > MAX_DESCRIPTION:
+        errors["notes"] = [
+            _("The notes may be at most %(n)s characters long.") % {"n": MAX_DESCRIPTION}
+        ]
+    req = None
+    if number:
+        req = request_list(user=actor).filter(number=number).first()
+        if req is None:
+            errors["request_number"] = [_("There is no request %(number)s.") % {"number": number}]
+    if not notes and req is None:
+        errors["notes"] = [_("Write the call notes or give the request the call became.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        locked = HotlineCall.objects.select_for_update().get(pk=call.pk)
+        before = snapshot(locked)
+        locked.notes = notes
+        if req is not None:
+            locked.request = req
+        if locked.seen_at is None:
+            locked.seen_at = timezone.now()
+        if locked.agent_id is None:
+            locked.agent = actor
+        locked.save()
+        record(
+            actor=actor,
+            verb="intake.call_notes",
+            target=locked,
+            before=before,
+            after=snapshot(locked),
+            note=notes,
+            context=locked.request,
+        )
+    return locked

@@ -3,10 +3,15 @@ and the desk's queue of website submissions with the suggested customer and proj
 
 from __future__ import annotations
 
+import hmac
+import json
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -102,9 +107,10 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     try:
         rows = list(selectors.submission_queue(user=request.user)[:200])
+        pops = selectors.hotline_pops(user=request.user)
     except Forbidden as exc:
         raise PermissionDenied(str(exc)) from exc
-    return render(request, "intake/queue.html", {"rows": rows})
+    return render(request, "intake/queue.html", {"rows": rows, "hotline_pops": pops})
 
 
 @login_required
@@ -139,3 +145,85 @@ def apply_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
         _("Customer and project set on %(number)s.") % {"number": sub.request.number},
     )
     return redirect(sub.request.get_absolute_url())
+
+
+# --- hotline (REG-2.1.1 24小时服务热线) -------------------------------------------------------
+def _json(data: dict[str, Any], status: int) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _bearer(request: HttpRequest) -> str:
+    header = str(request.META.get("HTTP_AUTHORIZATION") or "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return str(request.META.get("HTTP_X_HOTLINE_TOKEN") or "").strip()
+
+
+@csrf_exempt  # machine-to-machine: authenticated by the shared token, not by a session
+@require_POST
+def hotline_webhook(request: HttpRequest) -> HttpResponse:
+    """REG-2.1.1: the phone system reports an incoming call (JSON ``caller_number``,
+    ``call_id``, optional ``agent_extension``) with ``Authorization: Bearer <token>``."""
+    expected = str(getattr(settings, "HOTLINE_WEBHOOK_TOKEN", "") or "")
+    given = _bearer(request)
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return _json({"code": "unauthorized", "message": _("Wrong or missing token.")}, 401)
+    try:
+        body = json.loads(request.body.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, ValueError):
+        body = None
+    if not isinstance(body, dict):
+        return _json(
+            {"code": "invalid", "message": _("The body must be a JSON object."), "fields": {}},
+            422,
+        )
+    try:
+        call, created = services.hotline_call_received(
+            call_id=body.get("call_id"),
+            caller_number=body.get("caller_number"),
+            agent_extension=body.get("agent_extension"),
+        )
+    except InvalidInput as exc:
+        return _json({"code": "invalid", "message": str(exc), "fields": exc.fields or {}}, 422)
+    return _json(
+        {"id": call.pk, "call_id": call.call_id, "agent_id": call.agent_id},
+        201 if created else 200,
+    )
+
+
+@login_required
+def hotline_pops(request: HttpRequest) -> HttpResponse:
+    """htmx partial, polled by the desk page: the callers ringing now, with their records."""
+    try:
+        pops = selectors.hotline_pops(user=request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return render(request, "intake/_hotline_pops.html", {"pops": pops})
+
+
+@login_required
+@require_POST
+def hotline_notes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agent keeps the call notes and links the call to the request it became."""
+    try:
+        call = selectors.hotline_call_get(user=request.user, pk=pk)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except NotFound as exc:
+        raise Http404 from exc
+    try:
+        services.hotline_call_notes(
+            actor=request.user,
+            call=call,
+            notes=request.POST.get("notes", ""),
+            request_number=request.POST.get("request_number", ""),
+        )
+    except InvalidInput as exc:
+        for msgs in (exc.fields or {}).values():
+            for m in msgs:
+                messages.error(request, m)
+        if not exc.fields:
+            messages.error(request, str(exc))
+        return redirect("intake:queue")
+    messages.success(request, _("Call notes kept."))
+    return redirect("intake:queue")
