@@ -156,3 +156,21 @@ def test_call_notes_kept_on_the_request(
     assert "13801610001" not in agent.get(POPS).content.decode()
     page = agent.get(req.get_absolute_url())
     assert "客户说裂纹在扩大" in page.content.decode()
+
+
+def test_pops_query_count_is_bounded(
+    login: Any, world: dict[str, Any], people: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    """REG-2.1.1: the polled partial shows at most five calls; its queries do not grow with
+    the number of calls ringing (5 calls vs 15 calls, same bound)."""
+    agent = login(people["agent"])
+    for i in range(5):
+        ring({"call_id": f"a-{i}", "caller_number": "13801610001"})
+    with django_assert_max_num_queries(20):
+        first = agent.get(POPS)
+    assert first.content.decode().count('class="card border-warning') == 5
+    for i in range(10):
+        ring({"call_id": f"b-{i}", "caller_number": "02158880001"})
+    with django_assert_max_num_queries(20):
+        second = agent.get(POPS)
+    assert second.content.decode().count('class="card border-warning') == 5
