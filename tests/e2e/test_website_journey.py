@@ -69,3 +69,40 @@ def test_website_message_reaches_the_queue_and_becomes_a_work_order(
     page.context.clear_cookies()
     page.goto(track)
     assert req.number in page.content()  # the sender follows it without logging in
+
+
+def test_hotline_call_pops_on_the_desk_page_and_keeps_notes(
+    page: Any, world: World, settings: Any
+) -> None:
+    """REG-2.1.1 hotline: while the agent's desk page is open, a call reported by the phone
+    system pops up by itself (htmx polling) with the caller's customer; the notes typed on
+    it are kept and link the call to its request."""
+    from facadeops.intake.models import HotlineCall
+
+    w = world
+    settings.HOTLINE_WEBHOOK_TOKEN = "e2e-hotline-token"
+    w.customer.phone = "021-5888 0001"
+    w.customer.save()
+    sign_in(page, w.agent)
+    page.goto("/intake/queue/")
+    assert page.locator("#hotline-idle").count() == 1
+    refused = page.request.post(
+        "/intake/hotline/webhook", data={"call_id": "x", "caller_number": "02158880001"}
+    )
+    assert refused.status == 401
+    resp = page.request.post(
+        "/intake/hotline/webhook",
+        data={"call_id": "pbx-1", "caller_number": "021-58880001"},
+        headers={"Authorization": "Bearer e2e-hotline-token"},
+    )
+    assert resp.status == 201
+    pop = page.locator(".hotline-pop[data-call='pbx-1']")
+    pop.wait_for(timeout=15_000)  # appears without reloading the page
+    assert w.customer.name in pop.inner_text()
+    href = pop.locator("a.hotline-new-request").get_attribute("href")
+    assert href and href.endswith("?phone=02158880001")
+    pop.locator("textarea[name=notes]").fill("客户来电询问维修进度")
+    pop.locator("button").click()
+    page.wait_for_load_state("networkidle")
+    call = HotlineCall.objects.get(call_id="pbx-1")
+    assert call.notes == "客户来电询问维修进度" and call.agent == w.agent
