@@ -390,4 +390,43 @@ ACCESS: dict[str, tuple[list[str], list[str], str]] = {
         ["customer_a", "customer_b"],
         "login",
     ),
+    # --- rows added from the observed behaviour (dump_matrix DUMP_MISSING=1), reviewed 2026-11:
+    # planning lists and the portfolio are scoped lists (a customer sees only their own
+    # projects' plans); the portal is for customer users only; the website form is public;
+    # the hotline webhook authenticates by its own secret (anonymous without it: 401).
+    "api GET /api/v1/planning/at-risk": (STAFF, [], "login"),
+    "api GET /api/v1/planning/forecasts": (STAFF, [], "login"),
+    "api GET /api/v1/planning/items": (STAFF, ["customer_a", "customer_b"], "login"),
+    "api GET /api/v1/planning/plans": (STAFF, ["customer_a", "customer_b"], "login"),
+    "api GET /api/v1/planning/portfolio": (STAFF, ["customer_a", "customer_b"], "login"),
+    "api GET /api/v1/portal/projects": ([], ["customer_a", "customer_b"], "login"),
+    "api GET /api/v1/portal/requests": ([], ["customer_a", "customer_b"], "login"),
+    "api GET /api/v1/portal/work-orders": ([], ["customer_a", "customer_b"], "login"),
+    "api POST /api/v1/planning/forecasts": (["agent", "service_head", "management"], [], "login"),
+    "api POST /api/v1/portal/complaints": ([], ["customer_a", "customer_b"], "login"),
+    "api PUT /api/v1/service/requests/{pk}": (["agent", "service_head"], [], "login"),
+    "page intake:hotline_pops": (["agent", "service_head", "management"], [], "login"),
+    "page intake:hotline_webhook": ([], [], "login"),
+    "page intake:queue": (["agent", "service_head", "management"], [], "login"),
+    "page intake:web_form": (STAFF, ["anonymous", "customer_a", "customer_b"], "ok"),
+    "page notifications:preferences": (STAFF, ["customer_a", "customer_b"], "login"),
+    "page planning:at_risk": (STAFF, [], "login"),
+    "page planning:draft_start": (["service_head", "management"], [], "login"),
+    "page planning:forecasts": (STAFF, [], "login"),
+    "page planning:plan_list": (STAFF, ["customer_a", "customer_b"], "login"),
+    "page planning:portfolio": (STAFF, ["customer_a", "customer_b"], "login"),
+    "page planning:progress": (STAFF, [], "login"),
+    "page planning:rule_list": (STAFF, [], "login"),
+    "page portal:complaint_new": ([], ["customer_a", "customer_b"], "login"),
+    "page portal:home": ([], ["customer_a", "customer_b"], "login"),
+    "page portal:invite": (["agent", "service_head", "management"], [], "login"),
+    "page portal:request_new": ([], ["customer_a", "customer_b"], "login"),
+}
+
+# Routes whose answer is the same for every principal (the role columns do not apply):
+# logging out always ends at the login page; the hotline webhook answers 401 to anyone
+# without the provider's shared secret (tested with the secret in the intake app).
+SAME_FOR_ALL: dict[str, str] = {
+    "page accounts:logout": "login",
+    "page intake:hotline_webhook": "login",
 }

@@ -61,7 +61,7 @@ def _send(client: Client, route: Route, w: World) -> Any:
             response = client.post(url, {})
         return response
     url = api_url(route, w)
-    ctype, body = api_body(route)
+    ctype, body = api_body(route, w)
     method = route.method.lower()
     if ctype is None:
         return getattr(client, method)(url)

@@ -207,15 +207,42 @@ def example(schema: dict[str, Any], doc: dict[str, Any], name: str = "") -> Any:
     return "安全测试"
 
 
-def api_body(route: Route) -> tuple[str | None, Any]:
-    """(content type, body) of the probe: JSON or multipart, from the OpenAPI document."""
+def _world_ids(w: World) -> dict[str, Any]:
+    """Id fields of request bodies, taken from the world (customer A's records), so that a
+    refusal comes from the role/scope check and not from an unknown id."""
+    from facadeops.service.models import DefectType
+
+    defect_type = DefectType.objects.order_by("pk").first()
+    return {
+        "customer_id": w["customer_a"].pk,
+        "project_id": w["project"].pk,
+        "project_manager_id": w["other_user"].pk,
+        "category_id": w["category"].pk,
+        "material_id": w["material"].pk,
+        "technician_id": w.users["technician"].pk,
+        "lead_id": w.users["service_staff"].pk,
+        "defect_type_id": getattr(defect_type, "pk", None),
+    }
+
+
+def api_body(route: Route, w: World | None = None) -> tuple[str | None, Any]:
+    """(content type, body) of the probe: JSON or multipart, from the OpenAPI document; with
+    the world, id fields name the world's records and ``version`` the target's version."""
     rb = (route.operation or {}).get("requestBody")
     if not rb:
         return None, None
     doc = openapi()
     content = rb["content"]
     if "application/json" in content:
-        return "application/json", json.dumps(example(content["application/json"]["schema"], doc))
+        body = example(content["application/json"]["schema"], doc)
+        if w is not None and isinstance(body, dict):
+            ids = _world_ids(w)
+            for key in body:
+                if ids.get(key) is not None:
+                    body[key] = ids[key]
+            if "version" in body and "/work-orders/{pk}" in route.pattern:
+                body["version"] = w["work_order"].version
+        return "application/json", json.dumps(body)
     ctype, spec = next(iter(content.items()))
     schema = _resolve(spec["schema"], doc)
     data: dict[str, Any] = {}
