@@ -70,10 +70,12 @@ def test_create_customer_and_project_find_export_and_switch_language(
     assert any("钱江国际广场 A 座" in [str(v) for v in row] for row in values[1:])
 
     # The language switch: English, then back to Chinese.
-    page.select_option("#language-select", "en")
+    with page.expect_navigation():
+        page.select_option("#language-select", "en")
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("link", name="Export to Excel").is_visible()
-    page.select_option("#language-select", "zh-hans")
+    with page.expect_navigation():
+        page.select_option("#language-select", "zh-hans")
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("link", name="导出 Excel").is_visible()

@@ -19,10 +19,12 @@ def test_login_page_is_chinese_and_language_switches(page: Any, make_user: Any) 
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/")
     assert page.locator("#user-menu").is_visible()
-    page.select_option("#language-select", "en")
+    with page.expect_navigation():
+        page.select_option("#language-select", "en")
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("link", name="Inbox").count() >= 1
-    page.select_option("#language-select", "zh-hans")
+    with page.expect_navigation():
+        page.select_option("#language-select", "zh-hans")
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "zh-hans"

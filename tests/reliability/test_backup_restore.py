@@ -76,6 +76,13 @@ def scratch() -> Iterator[tuple[str, str]]:
     with _admin(db) as admin:
         for name in (src, dst):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # Idle sessions left on the test database by earlier tests of this worker (live
+        # server threads, subprocesses) would block the template copy: end them.
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            (test_db,),
+        )
         admin.execute(f'CREATE DATABASE "{src}" TEMPLATE "{test_db}"')
         admin.execute(f'CREATE DATABASE "{dst}"')
     try:
