@@ -4,7 +4,7 @@ database-agnostic part on SQLite); nothing of our own is mocked."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +15,16 @@ _seq = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _english_free_of_throttling(settings: Any) -> None:
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Messages in English, for tests that match refusal texts (the UI default is zh-Hans).
+    Use it with ``pytestmark = pytest.mark.usefixtures("english")``."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -25,14 +25,13 @@ from facadeops.service.models import WorkOrder, WOStatus
 from facadeops.service.tests import test_process_flow as flow
 
 # The service process tests' fixtures (people, a world of two customers, a crew).
-_english_messages = flow._english_messages
 _fast_passwords = flow._fast_passwords
 people = flow.people
 world = flow.world
 crew = flow.crew
 make_request = flow.make_request
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 S = WOStatus
 
 # Transitions the walk does not take yet (known gap, reported in docs/reliability.md). A

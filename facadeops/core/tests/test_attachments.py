@@ -32,6 +32,9 @@ API = "/api/test/attachments"
 # -- helpers --------------------------------------------------------------------------------
 
 
+pytestmark = pytest.mark.usefixtures("english")
+
+
 def jpeg_bytes(size: tuple[int, int] = (40, 20), orientation: int | None = None) -> bytes:
     im = Image.new("RGB", size, (200, 30, 30))
     im.paste((10, 10, 240), (0, 0, size[0] // 2, size[1]))
@@ -201,15 +204,6 @@ def test_unknown_extension_gets_detected_one(media: Path, material: Material, st
 
 
 # -- service: refusals (nothing stored) ----------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _english_messages() -> Any:
-    """The refusal texts below are matched in English (the UI default is zh-Hans)."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
 
 
 def assert_nothing_stored(media: Path) -> None:

@@ -62,9 +62,5 @@ def make_project(p: dict[str, Any]) -> Callable[..., Any]:
 
 
 @pytest.fixture(autouse=True)
-def _english_messages() -> Any:
-    """Refusal reasons are matched in English here (the UI default is zh-Hans)."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+def _english(english: None) -> None:
+    """Refusal reasons are matched in English in the planning tests."""

@@ -12,14 +12,7 @@ from facadeops.service.models import RequestStatus, ServiceRequest, WorkOrder, W
 
 from .test_process_flow import _fast_passwords  # noqa: F401  (fixture)
 
-
-@pytest.fixture(autouse=True)
-def _english_messages() -> Any:
-    """Refusal reasons are matched in English here (the UI default is zh-Hans)."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.django_db

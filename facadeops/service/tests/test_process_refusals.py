@@ -27,18 +27,8 @@ from .test_process_flow import (  # noqa: F401  (fixtures)
     world,
 )
 
-
-@pytest.fixture(autouse=True)
-def _english_messages() -> Any:
-    """Refusal reasons are matched in English here (the UI default is zh-Hans)."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
 S = WOStatus
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _snapshot(wo: WorkOrder) -> tuple[Any, ...]:
