@@ -142,6 +142,16 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task's message is acknowledged only after the task has run, and given back to the queue
+# when the worker process dies (kill -9, OOM): no task is lost, so every task must be
+# idempotent (they are: outbox rows, DraftRun, "existing plans are skipped"). Messages of a
+# worker killed as a whole return after the visibility timeout (seconds; redis broker).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "core-purge-idempotency-keys": {"task": "core.purge_idempotency_keys", "schedule": 3600.0},
