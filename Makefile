@@ -10,7 +10,7 @@ export DATABASE_URL_TEST := $(or $(DATABASE_URL),$(PG_URL))
 PYTEST_WORKERS ?= 2
 
 .PHONY: help run test lint setup venv deps assets messages system-deps services migrate demo soak test-disruptive \
-        test-pg test-sqlite e2e fmt clean bench bench-large
+        test-pg test-sqlite e2e fmt clean bench bench-large audit
 
 help:
 	@echo "make run   - set up and serve FacadeOps with demo data on SQLite (http://$(HOST):$(PORT))"
@@ -78,6 +78,13 @@ test-security: deps services
 # Thousands of fuzz cases and the full 12-principal authorization matrix.
 soak: deps services
 	FACADEOPS_TESTING=1 FUZZ_EXAMPLES=300 SECURITY_FULL_MATRIX=1 DATABASE_URL=$(DATABASE_URL_TEST) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests/fuzz tests/security
+
+# ---- make audit: pip-audit over the locked environment (.venv from uv.lock) --------------
+# Exceptions: one --ignore-vuln ID per entry, each with its reason in docs/reliability.md.
+# Exit 1 = vulnerabilities, 2 = service unreachable, 3 = packages without data (incomplete).
+AUDIT_IGNORE :=
+audit: deps
+	$(BIN)/python scripts/audit.py $(foreach id,$(AUDIT_IGNORE),--ignore-vuln $(id))
 
 # ---- make bench: production stack under load (issue 7); see docs/benchmarks.md -----------
 bench: setup services
