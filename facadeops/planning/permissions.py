@@ -19,7 +19,10 @@ R = Role
 PLAN_EDITORS = frozenset({R.SERVICE_HEAD, R.MANAGEMENT})
 REGISTER_EDITORS = frozenset({R.SERVICE_HEAD, R.TECH_HEAD, R.TECHNICIAN, R.MANAGEMENT})
 RULE_EDITORS = frozenset({R.TECH_HEAD, R.MANAGEMENT})
-FORECAST_EDITORS = frozenset({R.SERVICE_HEAD, R.MANAGEMENT, R.AGENT})
+# DOM-2 forecasts feed the weather gate of exterior work: the service head dispatches that
+# work, the technical head owns the weather limits and the safety of work at height, the
+# 24-hour desk (agents) receives the weather bureau's warnings at night; management too.
+FORECAST_EDITORS = frozenset({R.SERVICE_HEAD, R.TECH_HEAD, R.MANAGEMENT, R.AGENT})
 FEEDBACK_ROLES = frozenset({R.SERVICE_STAFF, R.SERVICE_HEAD, R.TECHNICIAN})
 
 

@@ -683,6 +683,8 @@ def item_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
     """REG-3.2.2: the quarterly adjustment starts a new revision."""
     plan = selectors.plan_get(user=request.user, pk=pk)
+    if not has_role(request.user, perms.PLAN_EDITORS):
+        raise PermissionDenied
     form = f.ReviseForm(request.POST)
     status = 422
     if form.is_valid():
