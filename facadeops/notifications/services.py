@@ -74,12 +74,40 @@ def preference_save(*, actor: Any, data: dict[str, Any]) -> Preference:
     return pref
 
 
-def _deliveries(rows: list[Notification], now: dt.datetime) -> list[Delivery]:
+def _recipients(
+    ids: set[int], given: Iterable[Any] | None
+) -> tuple[dict[int, Any], dict[int, Preference]]:
+    """Active recipients and their saved preferences. Users passed in ``given`` (active,
+    read in this request) are not read again; nor their preference when it was read with
+    them (``select_related("notification_preference")``)."""
     from django.contrib.auth import get_user_model
 
-    ids = {n.recipient_id for n in rows}
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids, is_active=True)}
-    prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=ids)}
+    users: dict[int, Any] = {}
+    prefs: dict[int, Preference] = {}
+    known = {u.pk: u for u in given or () if u is not None and getattr(u, "is_active", False)}
+    for pk in ids & set(known):
+        user = known[pk]
+        users[pk] = user
+        cached = user._state.fields_cache.get("notification_preference")
+        if cached is not None:
+            prefs[pk] = cached
+    missing_users = ids - set(users)
+    if missing_users:
+        users.update(
+            (u.pk, u) for u in get_user_model().objects.filter(pk__in=missing_users, is_active=True)
+        )
+    missing_prefs = {
+        pk for pk in users if "notification_preference" not in users[pk]._state.fields_cache
+    }
+    if missing_prefs:
+        prefs.update((p.user_id, p) for p in Preference.objects.filter(user_id__in=missing_prefs))
+    return users, prefs
+
+
+def _deliveries(
+    rows: list[Notification], now: dt.datetime, recipients: Iterable[Any] | None = None
+) -> list[Delivery]:
+    users, prefs = _recipients({n.recipient_id for n in rows}, recipients)
     group_url = str(getattr(settings, "WECOM_WEBHOOK_URL", "") or "")
     digest_at = next_digest_at(now)
     out: list[Delivery] = []
@@ -123,9 +151,14 @@ def notify(
     target: models.Model | None = None,
     actor_id: int | None = None,
     urgent: bool | None = None,
+    recipients: Iterable[Any] | None = None,
 ) -> list[Notification]:
     """Put one inbox entry per recipient (bulk insert) and the external deliveries their
-    preferences ask for; urgent items are sent as soon as the transaction commits."""
+    preferences ask for; urgent items are sent as soon as the transaction commits.
+
+    ``recipients``: the recipients' user objects if the caller has read them already
+    (active users; with ``select_related("notification_preference")`` their preferences
+    are not read again either)."""
     ct = ContentType.objects.get_for_model(target) if target is not None else None
     url = _url_for(target)
     urgent = is_urgent(verb, target) if urgent is None else urgent
@@ -155,7 +188,7 @@ def notify(
                     verb=verb[:80], created_at=now, recipient_id__in=[n.recipient_id for n in rows]
                 )
             )
-        deliveries = Delivery.objects.bulk_create(_deliveries(created, now))
+        deliveries = Delivery.objects.bulk_create(_deliveries(created, now, recipients))
     if any(not d.digest for d in deliveries):
         transaction.on_commit(_kick_sender)
     return created

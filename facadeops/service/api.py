@@ -310,9 +310,20 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Any:
 
     body = payload.dict()
     data = {k: v for k, v in body.items() if k not in {"customer_id", "contact_id", "project_id"}}
-    data["customer"] = _get(Customer, body["customer_id"], "customer_id")
+    # The project comes with its customer (one query); the customer is read on its own
+    # only when it is not the project's (the service then refuses the pair).
+    project = None
+    if body["project_id"] is not None:
+        project = Project.objects.select_related("customer").filter(pk=body["project_id"]).first()
+    if project is not None and body["customer_id"] == project.customer_id:
+        data["customer"] = project.customer
+    else:
+        data["customer"] = _get(Customer, body["customer_id"], "customer_id")
     data["contact"] = _get(Contact, body["contact_id"], "contact_id")
-    data["project"] = _get(Project, body["project_id"], "project_id")
+    if project is None:
+        data["project"] = _get(Project, body["project_id"], "project_id")  # None or 422
+    else:
+        data["project"] = project
     if data["reported_at"] is None:
         data.pop("reported_at")
     req = services.request_create(actor=request.user, data=data)

@@ -28,10 +28,15 @@ if TYPE_CHECKING:
 Reasons = list[str]
 
 
-def users_with_role(role: str) -> list[Any]:
+def users_with_role(role: str, *, with_preference: bool = False) -> list[Any]:
+    """Active users holding ``role``; ``with_preference`` also reads their notification
+    preference in the same query (``notify(recipients=…)`` then needs no other read)."""
     from facadeops.accounts.models import User
 
-    return list(User.objects.filter(groups__name=role, is_active=True).distinct())
+    qs = User.objects.filter(groups__name=role, is_active=True).distinct()
+    if with_preference:
+        qs = qs.select_related("notification_preference")
+    return list(qs)
 
 
 def current_plan(wo: WorkOrder, *, change: bool | None = None) -> Plan | None:

@@ -18,12 +18,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from facadeops.audit.services import record
+from facadeops.audit.services import record, snapshot
 from facadeops.core.errors import Conflict, Forbidden, InvalidInput, TransitionNotAllowed
 from facadeops.core.numbering import next_number
 from facadeops.core.roles import Role, has_role
@@ -216,6 +216,33 @@ def _notify_later(
     transaction.on_commit(send)
 
 
+def _notify_created(
+    recipients: Iterable[Any], *, verb: str, title: str, target: Any, actor: Any
+) -> None:
+    """``_notify_later`` for a record created in this request: the target and the
+    recipients (active users, their preferences preloaded) are passed as they are, so the
+    fan-out after the commit reads only what it has not got."""
+    from facadeops.notifications.services import notify
+
+    actor_id = getattr(actor, "pk", None)
+    users = {u.pk: u for u in recipients if u is not None and u.pk != actor_id}
+    if not users:
+        return
+    ids = sorted(users)
+
+    def send() -> None:
+        notify(
+            recipient_ids=ids,
+            verb=verb,
+            title=title,
+            target=target,
+            actor_id=actor_id,
+            recipients=[users[i] for i in ids],
+        )
+
+    transaction.on_commit(send)
+
+
 def _team(wo: WorkOrder) -> list[Any]:
     return [u for u in [wo.lead, *wo.members.all()] if u is not None]
 
@@ -331,17 +358,19 @@ def _request_data(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _match_contact(*, actor: Any, customer: Any, name: str, phone: str, email: str) -> Any:
-    """The customer's contact with this phone number; a new caller becomes a contact."""
+    """The customer's contact with this phone number, else the one with this name (in the
+    contacts' own order); a new caller becomes a contact. One query for the lookups."""
     from facadeops.customers.models import Contact
 
     digits = _digits(phone)
+    contacts = list(Contact.objects.filter(customer=customer))
     if len(digits) >= 5:
-        for contact in Contact.objects.filter(customer=customer):
+        for contact in contacts:
             if _digits(contact.phone) == digits:
                 return contact
     if not name or not (phone or email):
         return None
-    existing = Contact.objects.filter(customer=customer, name=name).first()
+    existing = next((c for c in contacts if c.name == name), None)
     if existing is not None:
         return existing
     return create_record(
@@ -351,6 +380,24 @@ def _match_contact(*, actor: Any, customer: Any, name: str, phone: str, email: s
         context=lambda c: c.customer,
         note=_("New caller recorded from a service request."),
     )
+
+
+def _clean_new_request(req: ServiceRequest) -> None:
+    """``full_clean`` of a request about to be inserted, without the queries it does not
+    need: the number is taken after validation (see ``request_create``) and is unique by
+    construction (the unique index still guards it); related records given as instances
+    were just read in this transaction (the foreign keys still guard them)."""
+    from django.core.exceptions import ValidationError
+
+    exclude = ["number"]
+    for f in ServiceRequest._meta.concrete_fields:
+        related = req._state.fields_cache.get(f.name) if f.is_relation else None
+        if getattr(related, "pk", None) is not None:
+            exclude.append(f.name)
+    try:
+        req.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise InvalidInput.from_django(exc) from exc
 
 
 def request_create(
@@ -380,15 +427,21 @@ def request_create(
         if channel == Channel.HOTLINE and not perms.is_customer_user(actor):
             clean["received_by"] = actor
 
-        def number(obj: ServiceRequest) -> None:
-            obj.number = next_number("BX")
-
-        req = create_record(ServiceRequest, actor=actor, data=clean, before_save=number)
+        req = ServiceRequest(**clean)
+        _clean_new_request(req)
+        # Last: the counter row stays locked until the commit (gap-free numbers), so only
+        # the INSERT and the audit event run while other creators wait.
+        req.number = next_number("BX")
+        try:
+            req.save(force_insert=True)
+        except IntegrityError as exc:
+            raise InvalidInput(str(exc).splitlines()[0]) from exc
+        record(actor=actor, verb="created", target=req, after=snapshot(req))
         for upload in uploads:
             attachment_add(actor=actor, target=req, upload=upload)
-    head = rules.users_with_role(R.SERVICE_HEAD)
-    _notify_later(
-        head,
+    heads = rules.users_with_role(R.SERVICE_HEAD, with_preference=True)
+    _notify_created(
+        heads,
         verb="request.created",
         title=_("New request %(number)s") % {"number": req.number},
         target=req,
