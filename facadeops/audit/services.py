@@ -75,8 +75,8 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     for f in obj._meta.concrete_fields:
         if fields is not None and f.name not in fields:
             continue
-        if f.name in {"created_at", "updated_at", "version", "password"}:
-            continue
+        if f.name in {"created_at", "updated_at", "version", "password"} or f.generated:
+            continue  # generated columns are derived from audited fields
         raw = getattr(obj, f.attname)
         if f.is_relation and raw is not None:
             # Keep the id for machines and the name for people: "李明 (#6)".

@@ -3,7 +3,9 @@
 - Auth: the browser's session (with CSRF on unsafe methods) or ``Authorization: Bearer
   <personal token>``.
 - Errors: always ``{"code", "message", "fields"}`` with a 4xx status, message translated.
-- Lists: ``?page=1&page_size=50`` (max 200) → ``{"count", "page", "page_size", "results"}``;
+- Lists: ``?page=1&page_size=50`` (max 200) →
+  ``{"count", "count_capped", "page", "page_size", "results"}``; ``count`` stops at
+  ``settings.LIST_COUNT_CAP`` (10,000): ``count_capped`` true means "more than ``count``";
   ``?q=`` searches; ``?sort=field`` or ``?sort=-field`` among the fields each endpoint
   documents; other query parameters filter.
 - Updates carry the ``version`` the client read; a stale one gets 409 ``conflict``.
@@ -37,6 +39,8 @@ class ErrorOut(Schema):
 
 class Page(Schema, Generic[T]):
     count: int
+    # True when there are more than ``count`` results (the count stops at the cap).
+    count_capped: bool = False
     page: int
     page_size: int
     results: list[T]
@@ -131,16 +135,22 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return _error(api, request, exc.status_code, "error", str(exc))
 
 
-def paginate(qs: QuerySet[Any], *, page: int, page_size: int) -> dict[str, Any]:
+def paginate(rows: Any, *, page: int, page_size: int) -> dict[str, Any]:
+    """One page of ``rows`` (a queryset, or an object with ``[a:b]`` and
+    ``capped_count(cap)``): a fixed number of queries whatever the number of rows — the
+    count reads at most ``LIST_COUNT_CAP`` + 1 rows."""
+    from .listing import capped_count
+
     page_size = max(1, min(page_size, settings.API_PAGE_SIZE_MAX))
-    page = max(1, page)
-    count = qs.count()
+    page = max(1, min(page, 10**6))
+    count, capped = capped_count(rows)
     start = (page - 1) * page_size
     return {
         "count": count,
+        "count_capped": capped,
         "page": page,
         "page_size": page_size,
-        "results": list(qs[start : start + page_size]),
+        "results": list(rows[start : start + page_size]),
     }
 
 

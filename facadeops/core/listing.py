@@ -22,10 +22,45 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views import View
 
 EXPORT_MAX_ROWS = 100_000
+# Lists count their rows up to this many; past it the page says "more than N" (a count of a
+# million matching rows would read them all). Override with settings.LIST_COUNT_CAP.
+DEFAULT_COUNT_CAP = 10_000
+
+
+def count_cap() -> int:
+    return int(getattr(settings, "LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
+
+
+def capped_count(rows: Any, cap: int | None = None) -> tuple[int, bool]:
+    """(count, capped): the number of rows, reading at most ``cap`` + 1 of them; when
+    ``capped`` is true there are more than ``count``. ``rows`` is a queryset or an object
+    with its own ``capped_count(cap)`` (e.g. a two-segment ordering)."""
+    cap = count_cap() if cap is None else cap
+    own = getattr(rows, "capped_count", None)
+    if callable(own):
+        return own(cap)
+    qs = rows if isinstance(rows, QuerySet) else None
+    n = qs.order_by().values("pk")[: cap + 1].count() if qs is not None else len(rows)
+    return (cap, True) if n > cap else (n, False)
+
+
+class CappedPaginator(Paginator):
+    """A Paginator whose count stops at the cap (pages past it are not offered)."""
+
+    def __init__(self, object_list: Any, per_page: int, cap: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.count_capped = False
+        self._cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        n, self.count_capped = capped_count(self.object_list, self._cap)
+        return n
 
 
 @dataclass(frozen=True)
@@ -115,11 +150,18 @@ class RecordListView(LoginRequiredMixin, View):
             qs = qs.order_by(self.default_sort, "-pk")
         return qs, filterset, q, sort
 
+    def page_source(self, qs: QuerySet[Any], sort: str) -> Any:
+        """What the paginator slices: the queryset, or an object with the same ``[a:b]``
+        and ``capped_count(cap)`` (e.g. an index-friendly two-segment ordering)."""
+        return qs
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         qs, filterset, q, sort = self.filtered_queryset(request)
         if request.GET.get("export") == "xlsx":
             return self.export_xlsx(qs)
-        paginator = Paginator(qs, self.page_size or settings.LIST_PAGE_SIZE)
+        paginator = CappedPaginator(
+            self.page_source(qs, sort), self.page_size or settings.LIST_PAGE_SIZE
+        )
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except (EmptyPage, PageNotAnInteger):

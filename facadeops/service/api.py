@@ -435,8 +435,11 @@ def list_work_orders(
         qs = qs.filter(
             Q(number__icontains=term) | Q(title__icontains=term) | Q(project__name__icontains=term)
         )
-    qs = apply_sort(qs, sort, WO_SORTS, "-created_at") if sort else selectors.overdue_first(qs)
-    return paginate(qs, page=page, page_size=page_size)
+    if sort:
+        qs = apply_sort(qs, sort, WO_SORTS, "-created_at")
+        return paginate(qs, page=page, page_size=page_size)
+    # Overdue first, read as two index-backed segments (late, then the rest).
+    return paginate(selectors.OverdueFirst(qs), page=page, page_size=page_size)
 
 
 @router.get("/work-orders/{pk}", response={200: WorkOrderDetailOut, **ERRORS})
@@ -829,6 +832,10 @@ def record_sign(request: HttpRequest, pk: int, payload: RecordSignIn) -> Any:
 class BoardColumnOut(Schema):
     state: WOStatus
     label: str
+    # Open work orders in this state (all of them); ``work_orders`` holds the first
+    # ``BOARD_COLUMN_LIMIT`` (20), overdue first — the rest via ``list_url``.
+    count: int
+    list_url: str
     work_orders: list[WorkOrderOut]
 
 
@@ -840,8 +847,14 @@ def board(request: HttpRequest) -> Any:
     if not has_role(request.user, Role.SERVICE_HEAD, Role.MANAGEMENT):
         raise Forbidden()
     return [
-        {"state": state, "label": str(WOStatus(state).label), "work_orders": list(items)}
-        for state, items in selectors.board(user=request.user).items()
+        {
+            "state": col["state"],
+            "label": str(WOStatus(col["state"]).label),
+            "count": col["count"],
+            "list_url": f"/api/v1{PREFIX}/work-orders?status={col['state']}",
+            "work_orders": col["work_orders"],
+        }
+        for col in selectors.board_columns(user=request.user)
     ]
 
 

@@ -100,6 +100,8 @@ def is_team(user: Any, wo: WorkOrder) -> bool:
         return True
     if wo.pk is None:
         return False
+    if "members" in getattr(wo, "_prefetched_objects_cache", {}):  # lists of cards
+        return any(m.pk == user.pk for m in wo.members.all())
     return wo.members.filter(pk=user.pk).exists()
 
 

@@ -363,12 +363,41 @@ def routine_skips(wo: WorkOrder) -> set[str]:
     company's routine-work policy (planning data); nothing for other work."""
     from django.apps import apps
 
+    primed = getattr(wo, "_routine_skips", None)
+    if primed is not None:  # loaded in bulk by prime_routine_skips
+        return set(primed)
     if not apps.is_installed("facadeops.planning"):
         return set()
     from facadeops.planning.services import routine_skips as policy_skips
 
     item = wo.plan_items.order_by("id").first()
     return policy_skips(item.item_type) if item is not None else set()
+
+
+def prime_routine_skips(work_orders: list[WorkOrder]) -> None:
+    """``routine_skips`` of many work orders in two queries (lists of cards)."""
+    from django.apps import apps
+
+    first: dict[int, str] = {}
+    policies: dict[str, set[str]] = {}
+    if apps.is_installed("facadeops.planning"):
+        from facadeops.planning.models import PlanItem, RoutinePolicy
+
+        rows = (
+            PlanItem.objects.filter(work_order__in=[wo.pk for wo in work_orders])
+            .order_by("work_order_id", "id")
+            .values_list("work_order_id", "item_type")
+        )
+        for wo_id, item_type in rows:
+            first.setdefault(wo_id, item_type)
+        if first:
+            policies = {
+                p.item_type: p.steps
+                for p in RoutinePolicy.objects.filter(item_type__in=set(first.values()))
+            }
+    for wo in work_orders:
+        steps = policies.get(first.get(wo.pk, ""), set())
+        wo._routine_skips = set(steps)  # type: ignore[attr-defined]
 
 
 def may_skip_assessment(wo: WorkOrder, ctx: TransitionContext | None) -> Reasons:

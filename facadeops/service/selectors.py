@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import uuid
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import TruncMonth
+from django.core.cache import cache
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from facadeops.core.errors import NotFound
@@ -14,16 +17,22 @@ from facadeops.core.roles import Role, has_role
 
 from . import permissions as perms
 from .models import OPEN_STATES, ServiceRequest, WorkOrder, WOStatus
-from .sla import BEFORE_ARRIVAL, BEFORE_COMPLETION, overdue_q, sla_flags
+from .sla import overdue_q, sla_flags
 
 __all__ = [
+    "BOARD_COLUMN_LIMIT",
+    "OverdueFirst",
     "approvals_inbox",
     "board",
+    "board_columns",
     "caller_lookup",
     "dashboard_figures",
+    "dashboard_figures_cached",
+    "dashboard_version_bump",
     "inspections_inbox",
     "my_work_today",
     "overdue_first",
+    "prime_transition_checks",
     "request_get",
     "request_list",
     "sla_flags",
@@ -33,12 +42,6 @@ __all__ = [
 
 R = Role
 S = WOStatus
-URGENCY_RANK = Case(
-    When(urgency="emergency", then=Value(0)),
-    When(urgency="urgent", then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 
 
 # --- requests -----------------------------------------------------------------------------------
@@ -61,17 +64,65 @@ def request_get(*, user: Any, pk: Any) -> ServiceRequest:
 
 # --- work orders --------------------------------------------------------------------------------
 def overdue_first(qs: QuerySet[WorkOrder], now: dt.datetime | None = None) -> QuerySet[WorkOrder]:
-    """Late work first, then by urgency, then by the nearest running deadline."""
+    """Late work first, then by urgency, then by the nearest running deadline (X-9.2).
+
+    ``next_due_at`` and ``urgency_rank`` are stored columns, so only "late" depends on
+    ``now``. For big lists use ``OverdueFirst`` (same order, index scans)."""
     now = now or timezone.now()
     return qs.annotate(
         is_overdue=Case(When(overdue_q(now), then=Value(0)), default=Value(1)),
-        urgency_rank=URGENCY_RANK,
-        next_due=Case(
-            When(status__in=BEFORE_ARRIVAL, then=F("on_site_due_at")),
-            When(status__in=BEFORE_COMPLETION, then=F("complete_due_at")),
-            default=Value(None),
-        ),
-    ).order_by("is_overdue", "urgency_rank", F("next_due").asc(nulls_last=True), "-id")
+    ).order_by("is_overdue", "urgency_rank", F("next_due_at").asc(nulls_last=True), "-id")
+
+
+class OverdueFirst:
+    """``qs`` in ``overdue_first`` order, read as two index-backed segments: the late ones
+    (``next_due_at < now``: few, from the partial index ``wo_running_clock_idx``), then the
+    rest by (``urgency_rank``, ``next_due_at``, ``-id``) — ``wo_queue_idx`` /
+    ``wo_status_queue_idx``, read only as far as the page. Sliceable and countable like a
+    queryset (``Paginator`` and ``core.api.paginate`` accept it); a page costs at most three
+    queries whatever the number of rows."""
+
+    ordered = True
+
+    def __init__(self, qs: QuerySet[WorkOrder], now: dt.datetime | None = None) -> None:
+        self.qs = qs.order_by()
+        self.now = now or timezone.now()
+        self._late_count: int | None = None
+
+    def late(self) -> QuerySet[WorkOrder]:
+        return self.qs.filter(overdue_q(self.now)).order_by("urgency_rank", "next_due_at", "-id")
+
+    def rest(self) -> QuerySet[WorkOrder]:
+        return self.qs.filter(Q(next_due_at__gte=self.now) | Q(next_due_at__isnull=True)).order_by(
+            "urgency_rank", F("next_due_at").asc(nulls_last=True), "-id"
+        )
+
+    def late_count(self) -> int:
+        if self._late_count is None:
+            self._late_count = self.qs.filter(overdue_q(self.now)).values("pk").count()
+        return self._late_count
+
+    def capped_count(self, cap: int) -> tuple[int, bool]:
+        n = self.qs.values("pk")[: cap + 1].count()
+        return (cap, True) if n > cap else (n, False)
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, key: slice) -> list[WorkOrder]:
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("OverdueFirst supports [start:stop] only")
+        start = max(0, key.start or 0)
+        stop = key.stop if key.stop is not None else start + 1000
+        if stop <= start:
+            return []
+        late = self.late_count()
+        rows: list[WorkOrder] = []
+        if start < late:
+            rows += list(self.late()[start : min(stop, late)])
+        if stop > late:
+            rows += list(self.rest()[max(0, start - late) : stop - late])
+        return rows
 
 
 def work_order_list(*, user: Any) -> QuerySet[WorkOrder]:
@@ -153,16 +204,87 @@ def my_work_today(*, user: Any) -> QuerySet[WorkOrder]:
     return overdue_first(work_order_list(user=user).filter(pk__in=ids))
 
 
-def board(*, user: Any, now: dt.datetime | None = None) -> dict[str, list[WorkOrder]]:
-    """Service head's board: every open work order by state, overdue first, each with
-    ``sla`` flags."""
+def prime_transition_checks(work_orders: list[WorkOrder]) -> list[WorkOrder]:
+    """Load in bulk what the workflow's object scopes read per work order (team members,
+    the routine-work skips of its plan item), so ``available_transitions`` on a list of
+    cards costs a fixed number of queries (3) instead of one or two per card."""
+    from django.db.models import prefetch_related_objects
+
+    from . import rules
+
+    if not work_orders:
+        return work_orders
+    prefetch_related_objects(work_orders, "members")
+    rules.prime_routine_skips(work_orders)
+    return work_orders
+
+
+BOARD_COLUMN_LIMIT = 20
+
+
+def board_columns(
+    *, user: Any, now: dt.datetime | None = None, limit: int = BOARD_COLUMN_LIMIT
+) -> list[dict[str, Any]]:
+    """Service head's board: per open state the first ``limit`` work orders, overdue first
+    (each with ``sla`` flags from its stored deadlines), and the column's total ``count``.
+
+    Four queries whatever the number of open work orders: counts per state (one grouped
+    query), the late cards per column (a window over the late rows only), the first
+    ``limit`` others per column (one UNION ALL of per-state index scans on
+    ``wo_status_queue_idx``), and the cards themselves."""
     now = now or timezone.now()
-    result: dict[str, list[WorkOrder]] = {s: [] for s in OPEN_STATES}
-    qs = overdue_first(work_order_list(user=user).filter(status__in=OPEN_STATES), now)
-    for wo in qs:
-        wo.sla = sla_flags(wo, now)  # type: ignore[attr-defined]
-        result[wo.status].append(wo)
-    return result
+    base = work_order_list(user=user).order_by()
+    counts = dict(
+        base.filter(status__in=OPEN_STATES)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    states = [s for s in OPEN_STATES if counts.get(s)]
+    picked: dict[str, list[int]] = {s: [] for s in OPEN_STATES}
+    if states:
+        late = (
+            base.filter(status__in=states)
+            .filter(overdue_q(now))
+            .annotate(
+                rn=Window(
+                    RowNumber(),
+                    partition_by=[F("status")],
+                    order_by=[F("urgency_rank").asc(), F("next_due_at").asc(), F("id").desc()],
+                )
+            )
+            .filter(rn__lte=limit)
+            .values_list("status", "pk", "rn")
+        )
+        for state, pk, _rn in sorted(late, key=lambda r: (r[0], r[2])):
+            picked[state].append(pk)
+        parts = [
+            base.filter(status=state)
+            .filter(Q(next_due_at__gte=now) | Q(next_due_at__isnull=True))
+            .order_by("urgency_rank", F("next_due_at").asc(nulls_last=True), "-id")
+            .values_list("status", "pk")[: max(0, limit - len(picked[state]))]
+            for state in states
+            if len(picked[state]) < limit
+        ]
+        if parts:
+            union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+            for state, pk in union:
+                picked[state].append(pk)
+    wanted = [pk for ids in picked.values() for pk in ids]
+    by_pk = {wo.pk: wo for wo in base.filter(pk__in=wanted)} if wanted else {}
+    columns = []
+    for state in OPEN_STATES:
+        cards = [by_pk[pk] for pk in picked[state] if pk in by_pk]
+        for wo in cards:
+            wo.sla = sla_flags(wo, now)  # type: ignore[attr-defined]
+        columns.append({"state": state, "count": counts.get(state, 0), "work_orders": cards})
+    return columns
+
+
+def board(*, user: Any, now: dt.datetime | None = None) -> dict[str, list[WorkOrder]]:
+    """The board's cards by state (see ``board_columns``: at most ``BOARD_COLUMN_LIMIT``
+    per state, overdue first, each with ``sla`` flags)."""
+    return {c["state"]: c["work_orders"] for c in board_columns(user=user, now=now)}
 
 
 def approvals_inbox(*, user: Any) -> QuerySet[WorkOrder]:
@@ -205,13 +327,16 @@ def dashboard_figures(*, user: Any, now: dt.datetime | None = None) -> dict[str,
     now = now or timezone.now()
     qs = work_order_list(user=user).order_by()
     open_qs = qs.filter(status__in=OPEN_STATES)
-    by_state = dict(
-        open_qs.values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    by_urgency = dict(
-        open_qs.values_list("urgency").annotate(n=Count("id")).values_list("urgency", "n")
-    )
-    overdue = open_qs.filter(overdue_q(now)).count()
+    by_state: dict[str, int] = {}
+    by_urgency: dict[str, int] = {}
+    for status, urgency, n in (
+        open_qs.values_list("status", "urgency")
+        .annotate(n=Count("id"))
+        .values_list("status", "urgency", "n")
+    ):  # one grouped query for both
+        by_state[status] = by_state.get(status, 0) + n
+        by_urgency[urgency] = by_urgency.get(urgency, 0) + n
+    overdue = qs.filter(overdue_q(now)).values("pk").count()  # wo_running_clock_idx
     measured = qs.filter(on_site_due_at__isnull=False, arrived_at__isnull=False)
     totals = measured.aggregate(
         total=Count("id"), on_time=Count("id", filter=Q(arrived_at__lte=F("on_site_due_at")))
@@ -256,3 +381,51 @@ def dashboard_figures(*, user: Any, now: dt.datetime | None = None) -> dict[str,
             "completed": [completed.get(m, 0) for m in months],
         },
     }
+
+
+# --- dashboard cache -----------------------------------------------------------------------
+# The figures are cached per scope under a version number that every work-order write bumps
+# (``dashboard_version_bump``: signals in apps.ServiceConfig.ready — every audited change of
+# a work order, including each workflow transition, and every save()). The TTL is only a
+# safety net (e.g. "overdue" changes with the clock, not with a write).
+DASHBOARD_TTL_SECONDS = 60
+DASHBOARD_VERSION_KEY = "service:dashboard:version"
+
+
+def _dashboard_version() -> str:
+    """The current version token ("" when the cache is unavailable). A random token, not a
+    counter: a counter restarting after an eviction could meet an old cached entry."""
+    try:
+        version = cache.get(DASHBOARD_VERSION_KEY)
+        if version is None:
+            cache.add(DASHBOARD_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(DASHBOARD_VERSION_KEY)
+        return str(version or "")
+    except Exception:  # the cache is an optimisation: without it the figures are computed
+        return ""
+
+
+def dashboard_version_bump() -> None:
+    """Invalidate every cached dashboard (called on each work-order write)."""
+    with contextlib.suppress(Exception):  # cache down: nothing cached to invalidate
+        cache.set(DASHBOARD_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def dashboard_figures_cached(*, user: Any) -> dict[str, Any]:
+    """``dashboard_figures`` from the cache when no work order changed since (per scope:
+    the whole company, or this user's own scope)."""
+    scope = "all" if perms.work_order_scope_q(user) is None else f"user{user.pk}"
+    version = _dashboard_version()
+    key = f"service:dashboard:{version}:{scope}"
+    if version:
+        try:
+            hit = cache.get(key)
+        except Exception:  # cache down: compute
+            hit = None
+        if hit is not None:
+            return hit
+    figures = dashboard_figures(user=user)
+    if version:
+        with contextlib.suppress(Exception):  # cache down: not kept
+            cache.set(key, figures, timeout=DASHBOARD_TTL_SECONDS)
+    return figures

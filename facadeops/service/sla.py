@@ -26,7 +26,9 @@ from django.utils.translation import gettext_lazy
 
 from facadeops.core.choices import ClockMode
 
-from .models import CalendarDay, WorkOrder, WOStatus
+# BEFORE_ARRIVAL / BEFORE_COMPLETION: the states in which the on-site / the completion
+# clock runs; defined next to the model, whose stored ``next_due_at`` is computed from them.
+from .models import BEFORE_ARRIVAL, BEFORE_COMPLETION, CalendarDay, WorkOrder
 
 # Working hours of a working day (local time). Override with settings.SERVICE_WORKING_HOURS.
 WORKING_HOURS: tuple[dt.time, dt.time] = getattr(
@@ -38,22 +40,6 @@ ESCALATION_HOURS: tuple[float, ...] = getattr(settings, "SERVICE_ESCALATION_HOUR
 # Share of the SLA window left at which a clock turns "warning".
 WARNING_SHARE = Decimal("0.25")
 
-# States in which the on-site clock runs (nobody has arrived yet).
-BEFORE_ARRIVAL = [WOStatus.NEW, WOStatus.DISPATCHED]
-# States in which the completion clock runs.
-BEFORE_COMPLETION = [
-    WOStatus.ASSESSING,
-    WOStatus.PLANNING,
-    WOStatus.PLAN_REVIEW,
-    WOStatus.PLAN_APPROVAL,
-    WOStatus.APPROVED,
-    WOStatus.ASSIGNED,
-    WOStatus.READY,
-    WOStatus.IN_PROGRESS,
-    WOStatus.PAUSED,
-    WOStatus.CHANGE_REVIEW,
-    WOStatus.CHANGE_APPROVAL,
-]
 
 ESCALATION_LABELS = {
     1: gettext_lazy("service head"),
@@ -185,10 +171,9 @@ def sla_flags(wo: WorkOrder, now: dt.datetime | None = None) -> dict[str, str | 
 
 
 def overdue_q(now: dt.datetime) -> Q:
-    """Open work orders past a running deadline."""
-    return Q(status__in=BEFORE_ARRIVAL, on_site_due_at__lt=now, arrived_at__isnull=True) | Q(
-        status__in=BEFORE_COMPLETION, complete_due_at__lt=now, completed_at__isnull=True
-    )
+    """Open work orders past a running deadline (the stored ``next_due_at`` is the running
+    clock's deadline: on site by, before arrival; complete by, while the work runs)."""
+    return Q(next_due_at__lt=now)
 
 
 # --- escalation (X-9.2) --------------------------------------------------------------------------

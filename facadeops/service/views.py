@@ -334,6 +334,10 @@ class WorkOrderListView(RecordListView):
             sort = ""
         return qs, filterset, q, sort
 
+    def page_source(self, qs: QuerySet[Any], sort: str) -> Any:
+        # The same order, read in two index-backed segments (late, then the rest).
+        return selectors.OverdueFirst(qs) if not sort else qs
+
     def can_create(self) -> bool:
         return has_role(self.request.user, Role.SERVICE_HEAD, Role.PROJECT_MANAGER)
 
@@ -959,7 +963,7 @@ def my_work_today(request: HttpRequest) -> HttpResponse:
     """Technician and staff, phone-first: today's work, the next step as a big button."""
     qs = selectors.my_work_today(user=request.user).select_related("project", "customer")
     cards = []
-    for item in _cards(qs):
+    for item in _cards(selectors.prime_transition_checks(list(qs))):
         # the forward step (not pause / hold / return / cancel) is the big button's label
         item["steps"] = [
             t
@@ -977,10 +981,17 @@ def board(request: HttpRequest) -> HttpResponse:
     """Service head: every open work order by state, with SLA clocks (X-9.2)."""
     if not has_role(request.user, Role.SERVICE_HEAD, Role.MANAGEMENT):
         raise PermissionDenied
-    data = selectors.board(user=request.user)
+    list_url = reverse("service:workorder_list")
     columns = [
-        {"state": state, "label": WOStatus(state).label, "cards": _cards(items)}
-        for state, items in data.items()
+        {
+            "state": col["state"],
+            "label": WOStatus(col["state"]).label,
+            "cards": _cards(col["work_orders"]),
+            "count": col["count"],
+            "more": col["count"] - len(col["work_orders"]),
+            "list_url": f"{list_url}?status={col['state']}",
+        }
+        for col in selectors.board_columns(user=request.user)
     ]
     return render(
         request,
@@ -1024,7 +1035,7 @@ DASHBOARD_ROLES = (
 
 
 def _dashboard_json(user: Any) -> dict[str, Any]:
-    figures = selectors.dashboard_figures(user=user)
+    figures = selectors.dashboard_figures_cached(user=user)
     by_state = figures.get("by_state", {}) or {}
     by_urgency = figures.get("by_urgency", {}) or {}
     from facadeops.core.choices import Urgency

@@ -41,7 +41,9 @@ def _may_skip_assessment(user: Any, wo: WorkOrder) -> bool:
 
 
 def _is_team(user: Any, wo: WorkOrder) -> bool:
-    return wo.lead_id == user.pk or wo.members.filter(pk=user.pk).exists()
+    from .permissions import is_team
+
+    return is_team(user, wo)
 
 
 def _is_pm(user: Any, wo: WorkOrder) -> bool:

@@ -169,7 +169,8 @@ class Writer:
         return range(start, start + n)
 
     def write(self, model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
-        fields = list(model._meta.concrete_fields)
+        # Generated columns (e.g. WorkOrder.next_due_at) are computed by the database.
+        fields = [f for f in model._meta.concrete_fields if not f.generated]
         cols = [str(f.column) for f in fields]
         table = model._meta.db_table
         defaults = {f.attname: f.get_default() for f in fields if f.has_default()}
