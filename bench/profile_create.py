@@ -82,7 +82,7 @@ def pdf(ctx: dict, n: int) -> None:
     prof.start()
     render_service_report_pdf(WorkOrder.objects.get(pk=wo.pk))
     prof.stop()
-    print(prof.output_text(unicode=True, color=False, show_all=False))
+    print(prof.output_text(unicode=True, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))))
 
 
 if __name__ == "__main__":
