@@ -402,7 +402,16 @@ ACCESS: dict[str, tuple[list[str], list[str], str]] = {
     "api GET /api/v1/portal/projects": ([], ["customer_a", "customer_b"], "login"),
     "api GET /api/v1/portal/requests": ([], ["customer_a", "customer_b"], "login"),
     "api GET /api/v1/portal/work-orders": ([], ["customer_a", "customer_b"], "login"),
-    "api POST /api/v1/planning/forecasts": (["agent", "service_head", "management"], [], "login"),
+    # Weather forecasts feed the DOM-2 gate of exterior work: the service head dispatches that
+    # work, the technical head owns the weather limits and the safety of work at height, the
+    # 24-hour desk (agents) takes the weather bureau's warnings at night, and management.
+    # Technicians, service staff and the other departments read them (they may not enter
+    # them); customers do not see them (planning tests: test_scope.test_who_enters_forecasts).
+    "api POST /api/v1/planning/forecasts": (
+        ["agent", "service_head", "tech_head", "management"],
+        [],
+        "login",
+    ),
     "api POST /api/v1/portal/complaints": ([], ["customer_a", "customer_b"], "login"),
     "api PUT /api/v1/service/requests/{pk}": (["agent", "service_head"], [], "login"),
     "page intake:hotline_pops": (["agent", "service_head", "management"], [], "login"),
@@ -421,6 +430,93 @@ ACCESS: dict[str, tuple[list[str], list[str], str]] = {
     "page portal:home": ([], ["customer_a", "customer_b"], "login"),
     "page portal:invite": (["agent", "service_head", "management"], [], "login"),
     "page portal:request_new": ([], ["customer_a", "customer_b"], "login"),
+    # --- routes that take the id of a planning / intake / portal record (world: customer A's
+    # project with its facade register, inspection, plan revisions 1 and 2, quarterly
+    # review; a website submission, a hotline call, a portal invitation), reviewed 2026-11.
+    # Planning: staff see every project (REG-1.3 departments work across projects), a
+    # customer user only its own projects (customer_b: 404). Writing is by role: plan
+    # editors (service head, management) draft, edit items, revise and review quarterly;
+    # the register (elevations, pins, inspections) is kept by service head, technical head,
+    # technicians and management; feedback on plan items by the service department
+    # (REG-3.3.3); a failed checklist point raises a work order for the work-order creators.
+    # Workflow steps answer 409 with the engine's reasons to every role that may see the
+    # plan (the step's role is checked by the engine, tests in the planning app).
+    "page planning:draft_run": (STAFF, [], "login"),
+    "page planning:plan_detail": (STAFF, ["customer_a"], "login"),
+    "page planning:plan_transition": (STAFF, ["customer_a"], "login"),
+    "page planning:item_add": (["service_head", "management"], [], "login"),
+    "page planning:plan_revise": (["service_head", "management"], [], "login"),
+    "page planning:plan_diff": (STAFF, ["customer_a"], "login"),
+    "page planning:review_create": (["service_head", "management"], [], "login"),
+    "page planning:item_edit": (["service_head", "management"], [], "login"),
+    "page planning:item_remove": (["service_head", "management"], [], "login"),
+    "page planning:item_feedback": (
+        ["service_head", "technician", "service_staff"],
+        [],
+        "login",
+    ),
+    "page planning:review_detail": (STAFF, ["customer_a"], "login"),
+    "page planning:rule_edit": (["tech_head", "management"], [], "login"),
+    "page planning:inspection_detail": (STAFF, ["customer_a"], "login"),
+    "page planning:raise_work_order": (
+        ["service_head", "project_manager", "management"],
+        [],
+        "login",
+    ),
+    "page planning:register": (STAFF, ["customer_a"], "login"),
+    "page planning:inspection_create": (
+        ["service_head", "technician", "tech_head", "management"],
+        [],
+        "login",
+    ),
+    "page planning:elevation_map": (STAFF, ["customer_a"], "login"),
+    "page planning:defect_pin": (
+        ["service_head", "technician", "tech_head", "management"],
+        [],
+        "login",
+    ),
+    "page planning:panel_detail": (STAFF, ["customer_a"], "login"),
+    "page planning:defect_resolve": (
+        ["service_head", "technician", "tech_head", "management"],
+        [],
+        "login",
+    ),
+    "api GET /api/v1/planning/plans/{pk}": (STAFF, ["customer_a"], "login"),
+    "api GET /api/v1/planning/plans/{pk}/transitions": (STAFF, ["customer_a"], "login"),
+    "api POST /api/v1/planning/plans/{pk}/steps": (STAFF, ["customer_a"], "login"),
+    "api POST /api/v1/planning/plans/{pk}/revisions": (["service_head", "management"], [], "login"),
+    "api POST /api/v1/planning/plans/{pk}/items": (["service_head", "management"], [], "login"),
+    "api GET /api/v1/planning/items/{pk}": (STAFF, ["customer_a"], "login"),
+    "api PUT /api/v1/planning/items/{pk}": (["service_head", "management"], [], "login"),
+    "api POST /api/v1/planning/items/{pk}/feedback": (
+        ["service_head", "technician", "service_staff"],
+        [],
+        "login",
+    ),
+    "api GET /api/v1/planning/elevations/{pk}/map": (STAFF, ["customer_a"], "login"),
+    "api POST /api/v1/planning/elevations/{pk}/pins": (
+        ["service_head", "technician", "tech_head", "management"],
+        [],
+        "login",
+    ),
+    # Intake: the tracking page is public — the unguessable token is the key (a wrong token
+    # is 404, intake tests). The desk queue and the call notes are for the desk (agent,
+    # service head, management); applying a suggestion edits the request, which management
+    # may not (as "page service:request_edit").
+    "page intake:track": (STAFF, ["anonymous", "customer_a", "customer_b"], "ok"),
+    "page intake:apply_suggestion": (["agent", "service_head"], [], "login"),
+    "page intake:hotline_notes": (["agent", "service_head", "management"], [], "login"),
+    # Portal: customer users only, their own customer's records (staff 403, customer_b 404).
+    # Accepting an invitation is public: the form opens for anyone with the link, the token
+    # is checked on submit (portal tests).
+    "page portal:project_detail": ([], ["customer_a"], "login"),
+    "page portal:request_detail": ([], ["customer_a"], "login"),
+    "page portal:work_order_detail": ([], ["customer_a"], "login"),
+    "page portal:acceptance": ([], ["customer_a"], "login"),
+    "page portal:rate": ([], ["customer_a"], "login"),
+    "page portal:invitation_accept": (STAFF, ["anonymous", "customer_a", "customer_b"], "ok"),
+    "api GET /api/v1/portal/work-orders/{wo_id}": ([], ["customer_a"], "login"),
+    "api POST /api/v1/portal/work-orders/{wo_id}/rating": ([], ["customer_a"], "login"),
 }
 
 # Routes whose answer is the same for every principal (the role columns do not apply):

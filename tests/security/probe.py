@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.test import Client
 
-from .routes import Route, api_body, api_url, page_url
+from .routes import Route, api_body, api_url, page_body, page_url
 from .world import World
 
 OK, DENY, LOGIN = "ok", "deny", "login"
@@ -58,7 +58,7 @@ def _send(client: Client, route: Route, w: World) -> Any:
         url = page_url(route, w)
         response = client.get(url)
         if response.status_code == 405:
-            response = client.post(url, {})
+            response = client.post(url, page_body(route, w))
         return response
     url = api_url(route, w)
     ctype, body = api_body(route, w)

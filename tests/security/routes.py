@@ -3,6 +3,7 @@ API — and the one probe request per route and principal the access matrix is c
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -47,7 +48,9 @@ def page_routes() -> list[Route]:
     return routes
 
 
+@functools.cache
 def openapi() -> dict[str, Any]:
+    """The API's OpenAPI document (built once: generating it takes most of a second)."""
     from config.api import api
 
     return api.get_openapi_schema()
@@ -82,6 +85,25 @@ def _page_args(route: Route, w: World) -> dict[str, Any]:
         "thumbnail": w["attachment"],
         "delete": w["attachment"],
         "record_type_edit": w["entry"].record_type,
+        # planning: the published revision 1 of customer A's plan, its draft revision 2
+        "draft_run": w["draft_run"],
+        "plan_detail": w["plan"],
+        "plan_revise": w["plan"],
+        "review_create": w["plan"],
+        "plan_transition": w["plan_r2"],
+        "item_add": w["plan_r2"],
+        "plan_diff": w["plan_r2"],
+        "review_detail": w["review"],
+        "rule_edit": w["rule"],
+        "inspection_detail": w["inspection"],
+        "raise_work_order": w["check"],
+        "elevation_map": w["elevation"],
+        "defect_pin": w["elevation"],
+        "panel_detail": w["panel"],
+        "defect_resolve": w["pin"],
+        # intake
+        "apply_suggestion": w["submission"],
+        "hotline_notes": w["call"],
     }
     by_app_prefix = {
         ("accounts", "employee"): w["employee"],
@@ -93,6 +115,12 @@ def _page_args(route: Route, w: World) -> dict[str, Any]:
         ("service", "request"): w["request"],
         ("service", "workorder"): w["work_order"],
         ("archive", "entry"): w["entry"],
+        ("planning", "item"): w["item"],
+        ("portal", "project"): w["project"],
+        ("portal", "request"): w["request"],
+        ("portal", "work_order"): w["work_order"],
+        ("portal", "acceptance"): w["work_order"],
+        ("portal", "rate"): w["work_order"],
     }
     obj = by_name.get(name)
     if obj is None:
@@ -109,6 +137,8 @@ def _page_args(route: Route, w: World) -> dict[str, Any]:
         "target_id": w["request"].pk,
         "action": "cancel",
         "step": "triage",
+        "project_pk": w["project"].pk,
+        "token": w["invitation_token"] if app == "portal" else w["track_token"],
     }
     return values
 
@@ -127,6 +157,14 @@ def page_url(route: Route, w: World) -> str:
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", sub, route.pattern)
 
 
+def page_body(route: Route, w: World) -> dict[str, Any]:
+    """The form data of a POST-only page: what the view needs to reach its role check (a
+    pin needs a panel of the elevation, or the view answers 404 to everyone)."""
+    if route.name == "planning:defect_pin":
+        return {"panel": w["panel"].pk}
+    return {}
+
+
 def api_url(route: Route, w: World) -> str:
     import re
 
@@ -142,8 +180,18 @@ def api_url(route: Route, w: World) -> str:
         ("service", "work-orders"): w["work_order"],
         ("archive", "entries"): w["entry"],
         ("materials", ""): w["material"],
+        ("planning", "plans"): w["plan"],
+        ("planning", "items"): w["item"],
+        ("planning", "elevations"): w["elevation"],
     }
-    obj = by_section.get((section, tail)) or by_section.get((section, ""))
+    # Steps and new items go to the draft revision 2 (the published one takes neither).
+    by_route = {
+        "api GET /api/v1/planning/plans/{pk}/transitions": w["plan_r2"],
+        "api POST /api/v1/planning/plans/{pk}/steps": w["plan_r2"],
+        "api POST /api/v1/planning/plans/{pk}/items": w["plan_r2"],
+    }
+    obj = by_route.get(route.key) or by_section.get((section, tail))
+    obj = obj or by_section.get((section, ""))
     values = {
         "pk": getattr(obj, "pk", None),
         "attachment_id": w["attachment"].pk,
@@ -152,6 +200,7 @@ def api_url(route: Route, w: World) -> str:
         "token_id": w["token"].pk,
         "material_id": w["material"].pk,
         "entry_id": w["entry"].pk,
+        "wo_id": w["work_order"].pk,
         "rid": 999_999,
         "name": "activate" if section == "customers" else "triage",
     }
@@ -222,6 +271,7 @@ def _world_ids(w: World) -> dict[str, Any]:
         "technician_id": w.users["technician"].pk,
         "lead_id": w.users["service_staff"].pk,
         "defect_type_id": getattr(defect_type, "pk", None),
+        "panel_id": w["panel"].pk,
     }
 
 
@@ -242,6 +292,11 @@ def api_body(route: Route, w: World | None = None) -> tuple[str | None, Any]:
                     body[key] = ids[key]
             if "version" in body and "/work-orders/{pk}" in route.pattern:
                 body["version"] = w["work_order"].version
+            if "version" in body and "/planning/" in route.pattern:
+                # plan steps and item edits carry the (draft revision's) plan version
+                body["version"] = type(w["plan_r2"]).objects.get(pk=w["plan_r2"].pk).version
+            if "transition" in body:
+                body["transition"] = "submit"
         return "application/json", json.dumps(body)
     ctype, spec = next(iter(content.items()))
     schema = _resolve(spec["schema"], doc)

@@ -6,23 +6,28 @@ paths) × every role, anonymous, and customer users of two companies.
   compares with the table. The bounded run (make test) checks anonymous, both customers and
   one allowed and one refused staff role per route; SECURITY_FULL_MATRIX=1 (make soak) checks
   all twelve principals.
+
+The world is built once per module (per xdist worker) inside a transaction that is rolled
+back when the module ends, so nothing of it outlives these tests. Every test runs in a
+savepoint of that transaction (pytest-django) and every probe request in a further one that
+is rolled back, so each request sees the same, freshly built world.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from .access_matrix import ACCESS, SAME_FOR_ALL
 from .probe import DENY, LOGIN, OK, probe
 from .routes import live_routes
-from .world import PRINCIPALS, STAFF_ROLES, build_world
+from .world import PRINCIPALS, STAFF_ROLES, World, build_world, make_user
 
-# Not yet part of `make test`: the table lacks the rows of the planning, intake and portal
-# routes and some probe bodies are not yet built from the test world (docs/reliability.md).
-# Run it with `make test-security`.
+# `make test` (bounded), `make test-security` (marker matrix) and `make soak` (full).
 pytestmark = pytest.mark.matrix
 
 FULL = os.environ.get("SECURITY_FULL_MATRIX") == "1"
@@ -55,11 +60,24 @@ def test_every_route_has_an_entry() -> None:
     assert not stale, "entries for routes that no longer exist:\n" + "\n".join(stale)
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    """One world per module and worker, rolled back at the end (see the module docstring)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world(make_user)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.key in ACCESS], ids=lambda r: r.key)
-def test_route_access(route: Any, make_user: Any) -> None:
+def test_route_access(route: Any, world: World) -> None:
     """Issue 4: role AND object scope of each route, per principal."""
-    w = build_world(make_user)
+    w = world
     exp = expected(route.key)
     wrong = []
     for principal in principals_for(route.key):

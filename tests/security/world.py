@@ -29,6 +29,20 @@ class World:
         return self.objs[key]
 
 
+def make_user(*roles: str, **fields: Any) -> Any:
+    """The root conftest's ``make_user`` without its function-scoped ``db`` fixture, for
+    the world built once per module (tests/security/test_access_matrix.py)."""
+    from django.contrib.auth.models import Group
+
+    from facadeops.accounts.models import User
+
+    fields.setdefault("full_name", f"安全测试{fields.get('username', '')}")
+    user = User.objects.create_user(password="pw-for-tests-123", **fields)
+    if roles:
+        user.groups.set([Group.objects.get_or_create(name=r)[0] for r in roles])
+    return user
+
+
 def build_world(make_user: Any) -> World:
     from facadeops.accounts import services as acc
     from facadeops.accounts.models import Certificate, CertificateType, Employee
@@ -145,4 +159,121 @@ def build_world(make_user: Any) -> World:
     o["token"], _raw = acc.api_token_create(actor=other_pm, name="其他人的令牌")
     o["other_user"] = other_pm
     o["notification"] = notify(recipient_ids=[other_pm.pk], verb="test", title="别人的通知")[0]
+    _planning(w, n, other_head=other_head, other_pm=other_pm)
+    _intake_and_portal(w, n)
     return w
+
+
+def _planning(w: World, n: int, *, other_head: Any, other_pm: Any) -> None:
+    """Customer A's facade register, inspection and annual plan (published revision 1 with
+    its first quarterly review, draft revision 2) — kept by other people than the role
+    principals, through the planning services and the plan's workflow."""
+    from facadeops.customers.models import Project
+    from facadeops.planning import services as pl
+    from facadeops.planning.models import AnnualPlan, ChecklistItem, InspectionRule
+    from facadeops.service.models import DefectType
+
+    o = w.objs
+    project, tech_head = o["project"], w.users["tech_head"]
+    o["rule"] = InspectionRule.objects.order_by("pk").first()
+    o["elevation"] = pl.elevation_create(
+        actor=other_head, project=project, name="东立面", orientation="E", axes=3, floors=3
+    )
+    o["panel"] = o["elevation"].panels.get(axis=2, floor=2)
+    o["pin"] = pl.defect_pin(
+        actor=other_head,
+        panel=o["panel"],
+        defect_type=DefectType.objects.filter(is_active=True).order_by("pk").first(),
+        severity="S2",
+        notes="耐候胶开裂",
+    )
+    checks = list(ChecklistItem.objects.filter(is_active=True).order_by("code"))
+    results = {c.code: (True, "") for c in checks}
+    results[checks[-1].code] = (False, "开启扇五金件松动")
+    o["inspection"] = pl.inspection_record(
+        actor=other_head,
+        project=project,
+        rule=None,
+        performed_on=dt.date(2026, 5, 20),
+        results=results,
+        elevation=o["elevation"],
+        summary="安全测试检查",
+    )
+    o["check"] = o["inspection"].results.get(ok=False)
+    year = 2026
+    o["draft_run"] = pl.draft_plans(
+        actor=other_head, year=year, projects=Project.objects.filter(pk=project.pk)
+    )
+    plan = AnnualPlan.objects.get(project=project, year=year)
+    pl.item_add(
+        actor=other_head,
+        plan=plan,
+        data={
+            "item_type": "cleaning",
+            "content": "外立面清洗",
+            "window_start": dt.date(year, 3, 1),
+            "window_end": dt.date(year, 3, 31),
+        },
+    )
+    for item in plan.items.filter(responsible__isnull=True):
+        pl.item_update(actor=other_head, item=item, data={"responsible": other_head})
+    for step, who in (
+        ("submit", other_head),
+        ("review", tech_head),
+        ("approve", other_pm),
+        ("publish", other_head),
+    ):
+        plan.refresh_from_db()
+        pl.plan_transition(actor=who, plan=plan, name=step, note="安全测试")
+    plan.refresh_from_db()
+    after_q1 = dt.date(year, 4, 1)
+    o["review"] = pl.review_create(
+        actor=other_head,
+        plan=plan,
+        quarter=1,
+        causes={i.pk: "连续降雨" for i, _o in pl.review_lines(plan, 1, on=after_q1)},
+        analysis="安全测试季度检查",
+        on=after_q1,
+    )
+    o["plan"] = plan
+    o["plan_r2"] = pl.plan_revise(actor=other_head, plan=plan, reason="季度调整")
+    o["item"] = o["plan_r2"].items.order_by("pk").first()
+
+
+def _intake_and_portal(w: World, n: int) -> None:
+    """A website submission (its tracking token), a hotline call, and a portal invitation
+    for customer A (its token taken from the invitation e-mail)."""
+    import re
+
+    from django.core import mail
+    from django.test import TestCase
+
+    from facadeops.intake import services as intake
+    from facadeops.portal import services as portal
+
+    o = w.objs
+    o["submission"], o["track_token"] = intake.web_submit(
+        data={
+            "name": "周建华",
+            "phone": "13801610001",
+            "description": "东立面玻璃有裂纹",
+            "project_text": o["project"].name,
+        },
+        remote_addr="192.0.2.10",
+    )
+    o["call"], _new = intake.hotline_call_received(
+        call_id=f"SEC-CALL-{n}", caller_number="13801610001"
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        o["invitation"] = portal.invitation_create(
+            actor=w.users["agent"],
+            customer=o["customer_a"],
+            email=f"sec{n}@example.com",
+            full_name="王经理",
+            base_url="http://testserver/",
+        )
+    sent = [m for m in mail.outbox if f"sec{n}@example.com" in m.to]
+    found = re.search(r"/portal/invitation/([^/\s]+)/", str(sent[-1].body)) if sent else None
+    if found is None:
+        raise LookupError("the invitation e-mail with its link was not sent")
+    o["invitation_token"] = found.group(1)
