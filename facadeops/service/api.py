@@ -833,7 +833,7 @@ class BoardColumnOut(Schema):
     state: WOStatus
     label: str
     # Open work orders in this state (all of them); ``work_orders`` holds the first
-    # ``BOARD_COLUMN_LIMIT`` (20), overdue first — the rest via ``list_url``.
+    # ``BOARD_COLUMN_LIMIT`` (10), overdue first — the rest via ``list_url``.
     count: int
     list_url: str
     work_orders: list[WorkOrderOut]

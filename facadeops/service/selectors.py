@@ -219,7 +219,7 @@ def prime_transition_checks(work_orders: list[WorkOrder]) -> list[WorkOrder]:
     return work_orders
 
 
-BOARD_COLUMN_LIMIT = 20
+BOARD_COLUMN_LIMIT = 10
 
 
 def board_columns(
@@ -271,7 +271,12 @@ def board_columns(
             for state, pk in union:
                 picked[state].append(pk)
     wanted = [pk for ids in picked.values() for pk in ids]
-    by_pk = {wo.pk: wo for wo in base.filter(pk__in=wanted)} if wanted else {}
+    cards_qs = (
+        WorkOrder.objects.filter(pk__in=wanted)
+        .select_related("customer", "project")  # what a card shows
+        .defer("description", "requirements")
+    )
+    by_pk = {wo.pk: wo for wo in cards_qs} if wanted else {}
     columns = []
     for state in OPEN_STATES:
         cards = [by_pk[pk] for pk in picked[state] if pk in by_pk]

@@ -783,6 +783,9 @@ def _mark_plan_changes(plans: list[Any]) -> None:
         plan.changed = changed
 
 
+TIMELINE_LIMIT = 50
+
+
 def _detail_context(request: HttpRequest, wo: WorkOrder) -> dict[str, Any]:
     user = request.user
     avail_list = available_transitions(wo, user)
@@ -814,6 +817,9 @@ def _detail_context(request: HttpRequest, wo: WorkOrder) -> dict[str, Any]:
         "record": getattr(wo, "service_record", None),
         "sla": selectors.sla_flags(wo),
         "now": timezone.now(),
+        # The latest TIMELINE_LIMIT events; ?timeline=all shows every one.
+        "timeline_limit": None if request.GET.get("timeline") == "all" else TIMELINE_LIMIT,
+        "timeline_all_url": f"{wo.get_absolute_url()}?timeline=all#timeline",
         "documents": [
             (label, url)
             for label, url in (

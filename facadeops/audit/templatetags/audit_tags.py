@@ -82,7 +82,20 @@ def timeline_rows(obj: models.Model, events: list[Any]) -> list[dict[str, Any]]:
 
 
 @register.inclusion_tag("audit/_timeline.html")
-def timeline(obj: models.Model, limit: int = 200) -> dict[str, Any]:
+def timeline(obj: models.Model, limit: int | None = 200, show_all_url: str = "") -> dict[str, Any]:
     """The X-9.1 timeline partial shown on every detail page: who, when, what, with the
-    changed fields by their names and the note."""
-    return {"rows": timeline_rows(obj, list(timeline_for(obj, limit=limit))), "object": obj}
+    changed fields by their names and the note. The latest ``limit`` events (one query,
+    on the indexes ``audit_target_idx`` / ``audit_context_idx``); when there are more and
+    ``show_all_url`` is given, a link to the page with every event (``limit=None``)."""
+    if limit is None:
+        events = list(timeline_for(obj, limit=100_000))
+        more = False
+    else:
+        events = list(timeline_for(obj, limit=limit + 1))
+        more = len(events) > limit
+        events = events[:limit]
+    return {
+        "rows": timeline_rows(obj, events),
+        "object": obj,
+        "more_url": show_all_url if more else "",
+    }
