@@ -94,14 +94,33 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'facadeops.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-else:
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-    )
+# A read replica for reports (docs/scaling.md): selectors that may read slightly stale
+# data ask for it with .using(facadeops.core.db_router.reports_db()), which is "replica"
+# when DATABASE_REPLICA_URL is set and "default" otherwise (no second connection).
+_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if _REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must use the same database engine as DATABASE_URL."
+        )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["facadeops.core.db_router.ReportsRouter"]
+# Behind PgBouncer in transaction pooling: server-side cursors (.iterator()) cannot live
+# across transactions on a pooled connection; also set DB_CONN_MAX_AGE=0 there.
+_NO_SERVER_CURSORS = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
+for _alias, _db in DATABASES.items():
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+        _db["CONN_HEALTH_CHECKS"] = True
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = _NO_SERVER_CURSORS
+    elif _alias == "default":
+        _db["OPTIONS"] = {
+            **_db.get("OPTIONS", {}),
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -138,9 +157,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The broker may be its own Redis database or server (docs/scaling.md), default REDIS_URL.
+_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = _BROKER_URL or REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not (_BROKER_URL or REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 # A task's message is acknowledged only after the task has run, and given back to the queue
 # when the worker process dies (kill -9, OOM): no task is lost, so every task must be
@@ -251,6 +272,25 @@ IMAP_TIMEOUT = env.float("IMAP_TIMEOUT", default=30.0)
 HOTLINE_WEBHOOK_TOKEN = env.str("HOTLINE_WEBHOOK_TOKEN", default="")
 
 # --- Security (production defaults; relaxed only under DEBUG) ---------------------------
+# Sessions: "db" (default, works from every app server), "cached_db" (Redis in front of
+# the database: fewer reads, survives a Redis flush) or "cache" (Redis only). A full
+# engine path is accepted too. The cache engines need REDIS_URL: with the per-process
+# memory cache each worker would have its own sessions.
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "cache": "django.contrib.sessions.backends.cache",
+}
+_session_engine = env.str("SESSION_ENGINE", default="db").strip()
+SESSION_ENGINE = _SESSION_ENGINES.get(_session_engine, _session_engine)
+if SESSION_ENGINE not in _SESSION_ENGINES.values():
+    raise ImproperlyConfigured(
+        f"SESSION_ENGINE={_session_engine!r}: use one of db, cached_db, cache."
+    )
+if _session_engine not in ("db", _SESSION_ENGINES["db"]) and not REDIS_URL:
+    raise ImproperlyConfigured(
+        f"SESSION_ENGINE={_session_engine!r} keeps sessions in the cache: set REDIS_URL too."
+    )
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep standard
 SECURE_CONTENT_TYPE_NOSNIFF = True
