@@ -507,7 +507,14 @@ def test_board_by_state_with_sla_and_query_count(
         new_work_order(world, title=f"更多{i}")
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         r = client.get(reverse("service:board"))
-    assert r.content.decode().count("wo-card") == 18
+    # issue 7: a column shows its first BOARD_COLUMN_LIMIT cards and the total, with a
+    # link to the filtered list for the rest
+    from facadeops.service.selectors import BOARD_COLUMN_LIMIT
+
+    html = r.content.decode()
+    assert html.count("wo-card") == BOARD_COLUMN_LIMIT == 10
+    assert '<span class="badge text-bg-light board-count">18</span>' in html
+    assert f'href="{reverse("service:workorder_list")}?status=new"' in html
     assert login(world.tech).get(reverse("service:board")).status_code == 403
 
 
