@@ -10,7 +10,8 @@ paths) × every role, anonymous, and customer users of two companies.
 The world is built once per module (per xdist worker) inside a transaction that is rolled
 back when the module ends, so nothing of it outlives these tests. Every test runs in a
 savepoint of that transaction (pytest-django) and every probe request in a further one that
-is rolled back, so each request sees the same, freshly built world.
+is rolled back, so each request sees the same, freshly built world. No access decision
+reads the cache (only the dashboard figures and the website form's rate counter are cached).
 """
 
 from __future__ import annotations
@@ -63,14 +64,19 @@ def test_every_route_has_an_entry() -> None:
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     """One world per module and worker, rolled back at the end (see the module docstring)."""
+    from facadeops.accounts.models import User
+
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield build_world(make_user)
+            w = build_world(make_user)
+            yield w
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+        # nothing of the world outlives the module (other tests on this worker count rows)
+        assert not User.objects.filter(username=w.users["agent"].username).exists()
 
 
 @pytest.mark.django_db
