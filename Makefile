@@ -86,8 +86,9 @@ soak: deps services
 # Exceptions: one --ignore-vuln ID per entry, each with its reason in docs/reliability.md.
 # Exit 1 = vulnerabilities, 2 = service unreachable, 3 = packages without data (incomplete).
 AUDIT_IGNORE :=
+AUDIT_ARGS ?=
 audit: deps
-	$(BIN)/python scripts/audit.py $(foreach id,$(AUDIT_IGNORE),--ignore-vuln $(id))
+	$(BIN)/python scripts/audit.py $(AUDIT_ARGS) $(foreach id,$(AUDIT_IGNORE),--ignore-vuln $(id))
 
 # ---- make bench: production stack under load (issue 7); see docs/benchmarks.md -----------
 bench: setup services
