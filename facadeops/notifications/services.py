@@ -180,7 +180,8 @@ def notify(
     ]
     if not rows:
         return []
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (request_create): two plain INSERTs.
+    with transaction.atomic(savepoint=False):
         created = Notification.objects.bulk_create(rows)
         if any(n.pk is None for n in created):  # backends without RETURNING
             created = list(

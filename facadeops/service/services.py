@@ -216,33 +216,6 @@ def _notify_later(
     transaction.on_commit(send)
 
 
-def _notify_created(
-    recipients: Iterable[Any], *, verb: str, title: str, target: Any, actor: Any
-) -> None:
-    """``_notify_later`` for a record created in this request: the target and the
-    recipients (active users, their preferences preloaded) are passed as they are, so the
-    fan-out after the commit reads only what it has not got."""
-    from facadeops.notifications.services import notify
-
-    actor_id = getattr(actor, "pk", None)
-    users = {u.pk: u for u in recipients if u is not None and u.pk != actor_id}
-    if not users:
-        return
-    ids = sorted(users)
-
-    def send() -> None:
-        notify(
-            recipient_ids=ids,
-            verb=verb,
-            title=title,
-            target=target,
-            actor_id=actor_id,
-            recipients=[users[i] for i in ids],
-        )
-
-    transaction.on_commit(send)
-
-
 def _team(wo: WorkOrder) -> list[Any]:
     return [u for u in [wo.lead, *wo.members.all()] if u is not None]
 
@@ -405,6 +378,7 @@ def request_create(
 ) -> ServiceRequest:
     """REG-2.1.2: record a request or inquiry with its reference number (BX-…)."""
     from facadeops.core.attachments import attachment_add
+    from facadeops.notifications.services import notify
 
     if not (
         has_role(actor, R.AGENT, R.SERVICE_HEAD, R.MANAGEMENT) or perms.is_customer_user(actor)
@@ -429,8 +403,14 @@ def request_create(
 
         req = ServiceRequest(**clean)
         _clean_new_request(req)
-        # Last: the counter row stays locked until the commit (gap-free numbers), so only
-        # the INSERT and the audit event run while other creators wait.
+        # The service heads (with their notification preferences) are read before the
+        # number: the counter row stays locked until the commit (gap-free numbers), so only
+        # the INSERTs run while other creators wait.
+        heads = [
+            u
+            for u in rules.users_with_role(R.SERVICE_HEAD, with_preference=True)
+            if u.pk != getattr(actor, "pk", None)
+        ]
         req.number = next_number("BX")
         try:
             req.save(force_insert=True)
@@ -439,14 +419,17 @@ def request_create(
         record(actor=actor, verb="created", target=req, after=snapshot(req))
         for upload in uploads:
             attachment_add(actor=actor, target=req, upload=upload)
-    heads = rules.users_with_role(R.SERVICE_HEAD, with_preference=True)
-    _notify_created(
-        heads,
-        verb="request.created",
-        title=_("New request %(number)s") % {"number": req.number},
-        target=req,
-        actor=actor,
-    )
+        if heads:
+            # In the same transaction: the request and the heads' inbox entries (and their
+            # e-mail/chat outbox rows) commit together, with one commit.
+            notify(
+                recipient_ids=[u.pk for u in heads],
+                verb="request.created",
+                title=_("New request %(number)s") % {"number": req.number},
+                target=req,
+                actor_id=getattr(actor, "pk", None),
+                recipients=heads,
+            )
     return req
 
 

@@ -2,7 +2,7 @@
 it does not grow with the requests already on the project or the customer's contacts.
 
 Run with real transactions (``transaction=True``) so the count is the production one:
-BEGIN/COMMIT instead of savepoints, and the notification fan-out after the commit.
+BEGIN/COMMIT instead of savepoints; the heads' notifications commit with the request.
 """
 
 from __future__ import annotations
@@ -28,10 +28,9 @@ __all__ = ["world"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 API = "/api/v1/service/requests"
-# token, project + customer, roles, BEGIN, contacts, number (UPDATE … RETURNING), INSERT
-# request, INSERT audit event, COMMIT, service heads + preferences, notification INSERT
-# (BEGIN, INSERT, COMMIT).
-CREATE_QUERIES = 13
+# token, project + customer, roles, BEGIN, contacts, service heads + preferences, number
+# (UPDATE … RETURNING), INSERT request, INSERT audit event, INSERT notifications, COMMIT.
+CREATE_QUERIES = 11
 
 
 def _token_client(user: Any) -> Client:
