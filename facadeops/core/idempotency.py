@@ -9,7 +9,9 @@ body is refused with 422. A second request arriving while the first is still run
 on the key's unique index and then replays the first one's response.
 
 Keys belong to the caller (the session's user, or the API token) and expire after
-``IDEMPOTENCY_KEY_TTL`` seconds (default 24 hours).
+``IDEMPOTENCY_KEY_TTL`` seconds (default 24 hours): an expired key is forgotten when it is
+sent again (and by the hourly purge job). Cost per request with a key: one
+``INSERT … ON CONFLICT DO NOTHING`` claims it, one UPDATE stores the answer.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,6 +67,38 @@ def purge_expired() -> int:
     return deleted
 
 
+def _claim(principal: str, key: str, request: HttpRequest, digest: str) -> int | None:
+    """Insert the key's row; its id, or None if the key exists. One statement, no savepoint:
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, SQLite ≥ 3.35). A request
+    with the same key still running holds the unique index: this waits for its end."""
+    from .models import IdempotencyKey
+
+    conn = transaction.get_connection()
+    qn = conn.ops.quote_name
+    cols = ["principal", "key", "method", "path", "body_sha256", "content_type"]
+    cols += ["response_body", "created_at"]
+    # Identifiers from the model, quoted; every value is a parameter.
+    table, names = qn(IdempotencyKey._meta.db_table), ", ".join(qn(c) for c in cols)
+    marks = ", ".join(["%s"] * len(cols))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) "  # noqa: S608
+    sql += f"ON CONFLICT ({qn('principal')}, {qn('key')}) DO NOTHING RETURNING {qn('id')}"
+    created = IdempotencyKey._meta.get_field("created_at")
+    values = [
+        principal,
+        key,
+        request.method or "POST",
+        request.path[:500],
+        digest,
+        "",
+        b"",
+        created.get_db_prep_save(timezone.now(), conn),
+    ]
+    with conn.cursor() as cur:
+        cur.execute(sql, values)
+        row = cur.fetchone()
+    return int(row[0]) if row else None
+
+
 class IdempotencyMiddleware:
     """Put it after AuthenticationMiddleware."""
 
@@ -89,31 +123,24 @@ class IdempotencyMiddleware:
     def _run(self, request: HttpRequest, principal: str, key: str, digest: str) -> HttpResponse:
         from .models import IdempotencyKey
 
-        IdempotencyKey.objects.filter(
-            principal=principal, key=key, created_at__lt=timezone.now() - _ttl()
-        ).delete()
         try:
             with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        row = IdempotencyKey.objects.create(
-                            principal=principal,
-                            key=key,
-                            method=request.method or "POST",
-                            path=request.path[:500],
-                            body_sha256=digest,
-                        )
-                except IntegrityError:
-                    row = None
-                if row is None:
+                pk = _claim(principal, key, request, digest)
+                if pk is None:  # the key is known: an expired one is forgotten, else replay
+                    expired = IdempotencyKey.objects.filter(
+                        principal=principal, key=key, created_at__lt=timezone.now() - _ttl()
+                    ).delete()[0]
+                    pk = _claim(principal, key, request, digest) if expired else None
+                if pk is None:
                     raise _Abort(self._replay(principal, key, digest))
                 response = self.get_response(request)
                 if response.status_code >= 500 or getattr(response, "streaming", False):
                     raise _Abort(response)  # roll everything back: a retry starts afresh
-                row.status_code = response.status_code
-                row.content_type = response.get("Content-Type", "")[:100]
-                row.response_body = bytes(response.content)
-                row.save(update_fields=["status_code", "content_type", "response_body"])
+                IdempotencyKey.objects.filter(pk=pk).update(
+                    status_code=response.status_code,
+                    content_type=response.get("Content-Type", "")[:100],
+                    response_body=bytes(response.content),
+                )
                 response["Idempotent-Replayed"] = "false"
                 return response
         except _Abort as abort:
