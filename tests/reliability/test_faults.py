@@ -288,7 +288,8 @@ def stack() -> Iterator[Stack]:
     rds.flushdb()
     run_dir = base / "run"
     run_dir.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in {"FACADEOPS_TESTING", "DJANGO_DEBUG"}}
+    foreign = {"FACADEOPS_TESTING", "DJANGO_DEBUG", "CELERY_BROKER_URL", "DATABASE_REPLICA_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in foreign}
     env.update(
         DJANGO_DEBUG="0",
         DJANGO_SETTINGS_MODULE="config.settings",
