@@ -408,8 +408,12 @@ def list_work_orders(
     page_size: int = 50,
 ) -> Any:
     """Overdue first unless ``sort`` is given (X-9.2)."""
-    qs: QuerySet[Any] = selectors.work_order_list(user=request.user).select_related(
-        "customer", "project"
+    # Only what a row shows (customer and project names), without the long texts.
+    qs: QuerySet[Any] = (
+        selectors.work_order_list(user=request.user)
+        .select_related(None)
+        .select_related("customer", "project")
+        .defer("description", "requirements")
     )
     if status:
         qs = qs.filter(status__in=status)

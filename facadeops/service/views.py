@@ -323,8 +323,11 @@ class WorkOrderListView(RecordListView):
     create_url_name = "service:workorder_create"
 
     def get_base_queryset(self) -> QuerySet[Any]:
-        return selectors.work_order_list(user=self.request.user).select_related(
-            "customer", "project", "technician", "lead"
+        # Only the related rows the columns show (and no long texts).
+        return (
+            selectors.work_order_list(user=self.request.user)
+            .select_related(None)
+            .select_related("customer", "project", "technician", "lead")
         )
 
     def filtered_queryset(self, request: HttpRequest) -> tuple[QuerySet[Any], Any, str, str]:
