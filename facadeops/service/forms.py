@@ -64,32 +64,6 @@ def users_with_role(role: str) -> Any:
     )
 
 
-def _own_customer_id(request: Any) -> int | None:
-    """The customer a customer user is limited to (None = staff, sees every customer)."""
-    from facadeops.core.roles import is_staff_member
-
-    user = getattr(request, "user", None)
-    if user is None or is_staff_member(user):
-        return None
-    return getattr(user, "customer_id", None) or -1
-
-
-def _projects(request: Any) -> Any:
-    from facadeops.customers.models import Project
-
-    qs = Project.objects.select_related("customer").order_by("name")
-    own = _own_customer_id(request)
-    return qs if own is None else qs.filter(customer_id=own)
-
-
-def _customers(request: Any) -> Any:
-    from facadeops.customers.models import Customer
-
-    qs = Customer.objects.order_by("name")
-    own = _own_customer_id(request)
-    return qs if own is None else qs.filter(pk=own)
-
-
 def _staff(request: Any) -> Any:
     return (
         get_user_model()
@@ -588,8 +562,19 @@ class WorkOrderFilter(django_filters.FilterSet):
         label=_("status"), choices=WOStatus.choices, widget=forms.SelectMultiple
     )
     urgency = django_filters.ChoiceFilter(label=_("urgency"), choices=Urgency.choices)
-    project = django_filters.ModelChoiceFilter(label=_("project"), queryset=_projects)
-    customer = django_filters.ModelChoiceFilter(label=_("customer"), queryset=_customers)
+    # Typed, not picked: a drop-down would render every project and customer of the
+    # company on every list page (5,000 projects at scale). An id (links) or a fragment
+    # of the code or name.
+    project = django_filters.CharFilter(
+        label=_("project"),
+        method="filter_project",
+        widget=forms.TextInput(attrs={"placeholder": _("code or name")}),
+    )
+    customer = django_filters.CharFilter(
+        label=_("customer"),
+        method="filter_customer",
+        widget=forms.TextInput(attrs={"placeholder": _("code or name")}),
+    )
     assignee = django_filters.ModelChoiceFilter(
         label=_("assignee"), queryset=_staff, method="filter_assignee"
     )
@@ -612,6 +597,23 @@ class WorkOrderFilter(django_filters.FilterSet):
 
     def filter_open(self, qs: Any, name: str, value: Any) -> Any:
         return qs.filter(status__in=OPEN_STATES) if value else qs
+
+    @staticmethod
+    def _by_id_code_or_name(qs: Any, rel: str, value: str) -> Any:
+        term = (value or "").strip()[:100]
+        if not term:
+            return qs
+        if term.isdigit() and len(term) < 18:
+            return qs.filter(**{f"{rel}_id": int(term)})
+        return qs.filter(
+            Q(**{f"{rel}__code__iexact": term}) | Q(**{f"{rel}__name__icontains": term})
+        )
+
+    def filter_project(self, qs: Any, name: str, value: Any) -> Any:
+        return self._by_id_code_or_name(qs, "project", value)
+
+    def filter_customer(self, qs: Any, name: str, value: Any) -> Any:
+        return self._by_id_code_or_name(qs, "customer", value)
 
 
 class RequestFilter(django_filters.FilterSet):

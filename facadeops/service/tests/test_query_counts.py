@@ -314,3 +314,25 @@ def test_dashboard_cache_is_invalidated_by_every_write(people, world, redis_cach
     assert states[S.NEW] == 0 and states[S.DISPATCHED] == 1
     # nothing written: the same (cached) figures
     assert figures() == after_triage
+
+
+def test_html_list_filters_by_typed_project_or_customer(people, world, login) -> None:
+    """The project and customer filters are typed (an id, a code or a name fragment), so
+    the page does not render every project of the company as an option."""
+    _make(world, people, 2, 0)
+    _make(world, people, 1, 0, project=world["project_b"], customer=world["customer_b"])
+    client = login(people["head"])
+    url = reverse("service:workorder_list")
+
+    def titles(**params: Any) -> int:
+        r = client.get(url, params)
+        assert r.status_code == 200
+        return len(r.context["rows"])
+
+    assert titles() == 3
+    assert titles(project="华润") == 1 and titles(project="xm-t-2") == 1
+    assert titles(project=str(world["project_a"].pk)) == 2
+    assert titles(customer="陆家嘴") == 2 and titles(customer=str(world["customer_b"].pk)) == 1
+    assert titles(project="没有这个项目") == 0 and titles(customer="9" * 40) == 0
+    html = client.get(url).content.decode()
+    assert 'name="project"' in html and '<select name="project"' not in html
