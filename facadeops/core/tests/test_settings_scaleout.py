@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 PG = "postgres://app@db.example:5432/facadeops"
 
@@ -113,3 +115,25 @@ def test_replica_and_pgbouncer_settings() -> None:
 def test_replica_of_another_engine_refuses_to_start() -> None:
     rc, _s, err = _settings(DATABASE_REPLICA_URL="sqlite:////tmp/other.sqlite3")
     assert rc != 0 and "same database engine" in err
+
+
+@pytest.mark.django_db
+def test_cached_db_sessions_sign_in_and_survive_a_cache_flush(
+    make_user: Any, settings: Any
+) -> None:
+    """The engine the Kubernetes ConfigMap uses: a signed-in user stays signed in when the
+    cache (Redis in production, here the per-process cache) is flushed."""
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    user = make_user("service_head", password="pw-for-tests-123")
+    client = Client()
+    assert client.login(username=user.username, password="pw-for-tests-123")
+    assert client.get("/", follow=True).wsgi_request.user == user
+    store = client.session
+    assert Session.objects.filter(session_key=store.session_key).exists()
+    assert cache.get(store.cache_key) is not None  # read from the cache, not the database
+    cache.clear()
+    assert client.get("/", follow=True).wsgi_request.user == user
