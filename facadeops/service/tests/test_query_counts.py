@@ -336,3 +336,39 @@ def test_html_list_filters_by_typed_project_or_customer(people, world, login) ->
     assert titles(project="没有这个项目") == 0 and titles(customer="9" * 40) == 0
     html = client.get(url).content.decode()
     assert 'name="project"' in html and '<select name="project"' not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=0&page_size=0",
+        "page=-5&page_size=-1",
+        "page=999999999999&page_size=200",
+        "page=3&page_size=1000",
+        "sort=-created_at&page=999999999999",
+        "status=archived&status=new&page=2&page_size=2",
+    ],
+)
+def test_list_paging_edges_never_fail(people, world, query: str) -> None:
+    _make(world, people, 7, 0)
+    r = _token(people["head"]).get(f"{API}/work-orders?{query}")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert 1 <= body["page_size"] <= 200 and body["page"] >= 1 and body["count"] >= 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=abc",
+        "page=999999",
+        "page=-1",
+        "sort=bogus",
+        "project=%27%20OR%201%3D1",
+        "customer=" + "9" * 300,
+    ],
+)
+def test_html_list_odd_input_never_fails(people, world, login, query: str) -> None:
+    _make(world, people, 7, 0)
+    r = login(people["head"]).get(reverse("service:workorder_list") + "?" + query)
+    assert r.status_code == 200
