@@ -354,6 +354,11 @@ class WorkOrder(VersionedModel):
                 name="wo_running_clock_idx",
                 condition=models.Q(next_due_at__isnull=False),
             ),
+            models.Index(
+                fields=["completed_at"],
+                name="wo_completed_idx",
+                condition=models.Q(completed_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

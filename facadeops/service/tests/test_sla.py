@@ -333,6 +333,17 @@ def test_dashboard_figures(people, world, crew, wo) -> None:
     assert len(figures["trend"]["months"]) == 12
     assert figures["trend"]["created"][-1] == 4
     assert selectors.dashboard_figures(user=world["customer_user_b"])["open"] == 0
+    # The compliance covers the work orders of the last 12 months: a late arrival of a work
+    # order created 13 months ago does not count; the same one created this year does.
+    other = WorkOrder.objects.exclude(pk=wo.pk).filter(on_site_due_at__isnull=False).first()
+    late = other.on_site_due_at + dt.timedelta(hours=1)
+    old = timezone.now() - dt.timedelta(days=400)
+    WorkOrder.objects.filter(pk=other.pk).update(created_at=old, arrived_at=late)
+    figures = selectors.dashboard_figures(user=people["manager"])
+    assert figures["sla_compliance"] == 100.0 and figures["sla_measured"] == 1
+    WorkOrder.objects.filter(pk=other.pk).update(created_at=timezone.now())
+    figures = selectors.dashboard_figures(user=people["manager"])
+    assert figures["sla_compliance"] == 50.0 and figures["sla_measured"] == 2
 
 
 def test_caller_lookup_by_phone(people, world) -> None:
