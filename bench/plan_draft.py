@@ -1,8 +1,8 @@
 """Benchmark: draft the annual plan for N generated projects (default 5,000) and print the
-time. Needs the planning app installed (or its test settings):
+time (``make bench`` runs it as below, on its own scratch database):
 
-    FACADEOPS_TESTING=1 DJANGO_SETTINGS_MODULE=facadeops.planning.tests.settings \
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fo_plan_bench \
+    FACADEOPS_TESTING=1 DJANGO_SETTINGS_MODULE=config.settings \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fo_bench_plan \
     .venv/bin/python bench/plan_draft.py 5000
 
 Creates a throw-away test database, generates the projects with bulk_create, runs
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facadeops.planning.tests.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("FACADEOPS_TESTING", "1")
 
 import django
