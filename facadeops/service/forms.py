@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facadeops.core.choices import Urgency
 from facadeops.core.roles import Role
+from facadeops.core.widgets import FastCheckboxSelectMultiple, FastSelect
 
 from .models import (
     OPEN_STATES,
@@ -75,6 +76,43 @@ def _staff(request: Any) -> Any:
 
 def _person(u: Any) -> str:
     return str(u.get_full_name() or u.username)
+
+
+# The columns a person's label needs (``_person``: full name, else first + last, else
+# the username — User.get_full_name).
+_NAME_FIELDS = ("pk", "username", "full_name", "first_name", "last_name")
+
+
+def _show_people(
+    form: forms.BaseForm,
+    groups: tuple[tuple[str, ...], ...],
+    marked: set[int] | None = None,
+    mark: Any = "",
+) -> None:
+    """An unbound form (shown on a work order's page) lists its people from one read of
+    the name columns per group of fields with the same queryset (lead and members share
+    one), ``_person`` labels (`` · mark`` after the ``marked`` ones). Choices are only what
+    is shown: a submitted (bound) form is left alone and validates against the field's
+    queryset. With hundreds of staff this was half of the page (docs/benchmarks.md,
+    ``wo_detail``)."""
+    if form.is_bound:
+        return
+    for names in groups:
+        rows = [
+            (pk, full or f"{first} {last}".strip() or username)
+            for pk, username, full, first, last in _f(form, names[0]).queryset.values_list(
+                *_NAME_FIELDS
+            )
+        ]
+        if marked:
+            suffix = f" · {mark}"
+            rows = [(pk, f"{n}{suffix}" if pk in marked else n) for pk, n in rows]
+        for name in names:
+            field = _f(form, name)
+            blank = [("", field.empty_label)] if field.empty_label is not None else []
+            # Already normalised (value, label) pairs: set as ChoiceField's setter would
+            # without normalising ~1,000 pairs again (same rendering: test_people_choices).
+            field._choices = field.widget.choices = [*blank, *rows]
 
 
 class StyledForm(forms.Form):
@@ -188,7 +226,7 @@ class TriageForm(StyledForm):
     nature = forms.ChoiceField(label=_("nature"), choices=Nature.choices)
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices)
     technician: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("technician"), queryset=None
+        label=_("technician"), queryset=None, widget=FastSelect
     )
     exterior_work = forms.BooleanField(label=_("exterior work"), required=False)
     version = VersionField()
@@ -350,13 +388,13 @@ class AssignForm(StyledForm):
     """REG-2.2.3 / X-6.5: lead, members, requirements, deadline."""
 
     lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("lead (service staff)"), queryset=None
+        label=_("lead (service staff)"), queryset=None, widget=FastSelect
     )
     members: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("team members"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
     )
     requirements = forms.CharField(
         label=_("task requirements"), widget=forms.Textarea(attrs={"rows": 3})
@@ -382,20 +420,21 @@ class AssignForm(StyledForm):
         for name in ("lead", "members"):
             _f(self, name).queryset = staff
             _f(self, name).label_from_instance = label
+        _show_people(self, (("lead", "members"),), certified, mark)
 
 
 class ReassignForm(StyledForm):
     technician: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("technician"), queryset=None, required=False
+        label=_("technician"), queryset=None, required=False, widget=FastSelect
     )
     lead: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("lead (service staff)"), queryset=None, required=False
+        label=_("lead (service staff)"), queryset=None, required=False, widget=FastSelect
     )
     members: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("team members"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
     )
     note = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -406,6 +445,7 @@ class ReassignForm(StyledForm):
             _f(self, name).queryset = users_with_role(Role.SERVICE_STAFF)
         for name in ("technician", "lead", "members"):
             _f(self, name).label_from_instance = _person
+        _show_people(self, (("technician",), ("lead", "members")))
 
 
 class _MaterialMixin(StyledForm):
@@ -419,7 +459,7 @@ class _MaterialMixin(StyledForm):
 
 class MaterialDrawForm(_MaterialMixin):
     material: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("material"), queryset=None
+        label=_("material"), queryset=None, widget=FastSelect
     )
     quantity = forms.DecimalField(
         label=_("quantity"), min_value=0.01, max_digits=10, decimal_places=2
@@ -439,7 +479,7 @@ class ProgressForm(StyledForm):
 class PartReplacementForm(_MaterialMixin):
     old_part = forms.CharField(label=_("old part removed"), max_length=200)
     material: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("new part"), queryset=None
+        label=_("new part"), queryset=None, widget=FastSelect
     )
     quantity = forms.DecimalField(
         label=_("quantity"), min_value=0.01, max_digits=10, decimal_places=2

@@ -215,6 +215,72 @@ def test_detail_page_queries_do_not_grow_and_timeline_is_bounded(people, world, 
     assert "备注 0<" in every and "timeline-all" not in every
 
 
+def _grow_history(wo: WorkOrder, people: dict[str, Any], world: dict[str, Any], n: int) -> None:
+    """``n`` more of everything a work order's page shows: events, plan versions with
+    material lines, draws, logs, attachments, team members."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from facadeops.core.models import Attachment
+    from facadeops.service.models import MaterialDraw, Plan, PlanMaterial, WorkLog
+
+    mat = world["materials"][0]
+    last = wo.plans.count()
+    for i in range(n):
+        record(actor=people["head"], verb="wo.commented", target=wo, note=f"历史 {i}")
+        plan = Plan.objects.create(
+            work_order=wo,
+            version_no=last + i + 1,
+            content=f"方案 {i}",
+            outcome="superseded",
+            written_by=people["head"],
+        )
+        PlanMaterial.objects.create(plan=plan, material=mat, quantity=i + 1)
+        MaterialDraw.objects.create(
+            work_order=wo, material=mat, quantity=1, drawn_by=people["lead"]
+        )
+        WorkLog.objects.create(work_order=wo, author=people["lead"], text=f"进度 {i}")
+        Attachment.objects.create(
+            content_type=ContentType.objects.get_for_model(WorkOrder),
+            object_id=str(wo.pk),
+            file=f"x/{wo.pk}-{i}.jpg",
+            original_name=f"现场 {i}.jpg",
+            kind="image",
+            mime="image/jpeg",
+            size=10,
+            sha256="0" * 64,
+        )
+
+
+def test_detail_page_of_an_open_work_order_costs_the_same_whatever_its_history(
+    people, world, login, make_user
+) -> None:
+    """The page of an open work order shows the reassignment form (every technician and
+    service staff member) besides its history: neither a long history nor a large staff
+    adds a query (at 1,000,000 work orders these pages were the p95 tail:
+    docs/benchmarks.md, ``wo_detail``)."""
+    wo = sv.request_convert(actor=people["head"], request=make_request(people, world))
+    WorkOrder.objects.filter(pk=wo.pk).update(status=S.IN_PROGRESS)
+    wo.members.add(people["member"])
+    _grow_history(wo, people, world, 1)  # one of each: every panel has its query
+    client = login(people["head"])
+    url = reverse("service:workorder_detail", args=[wo.pk])
+    client.get(url)
+    small, page = _queries(lambda: client.get(url))
+    assert page.status_code == 200
+    assert 'id="form-reassign"' in page.content.decode()
+    _grow_history(wo, people, world, 30)
+    for i in range(30):
+        make_user("service_staff", full_name=f"新员工 {i}")
+        make_user("technician", full_name=f"新技术员 {i}")
+    wo.members.add(people["lead"], people["uncertified"])
+    big, page = _queries(lambda: client.get(url))
+    assert small == big, (small, big)
+    html = page.content.decode()
+    assert html.count('name="members"') == 4 + 30  # every service staff member
+    assert "新技术员 29</option>" in html and "新员工 29</label>" in html
+    assert html.count("方案 ") >= 31 and "进度 29" in html
+
+
 def test_timeline_lookup_has_its_indexes() -> None:
     """The timeline reads events by target and by context: both lookups have an index
     led by (type, id) and ordered by time (EXPLAIN at a million events: docs/benchmarks.md)."""
