@@ -1,6 +1,6 @@
 """Background jobs run through a real Celery worker (``celery -A config worker``) with the
 Redis broker on this machine: mail fetch (REG-2.1.1), notification sending (X-9.3) and the
-escalation scan (X-9.2) are enqueued with ``.delay()`` and their effect appears in the
+escalation scan (X-9.2) are enqueued (``apply_async`` on a queue of this xdist worker's own) and their effect appears in the
 test database written by the worker process."""
 
 from __future__ import annotations
@@ -27,6 +27,10 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/11"
+# One queue per pytest-xdist worker: two of these tests running at the same time on two
+# xdist workers must not take each other's messages (each worker process writes to its own
+# test database) nor empty each other's queue.
+QUEUE = f"fo-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 def wait_until(check: Callable[[], Any], timeout: float = 60.0, what: str = "") -> Any:
@@ -61,7 +65,7 @@ def worker(
 
     assert connection.vendor == "postgresql"
     smtp, imap = mail_servers
-    redis.Redis.from_url(REDIS_URL).flushdb()  # no stale messages from an earlier run
+    redis.Redis.from_url(REDIS_URL).delete(QUEUE)  # no stale messages from an earlier run
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -102,6 +106,7 @@ def _run_worker(env: dict[str, str], log: Any, log_path: Path) -> Iterator[subpr
             "config",
             "worker",
             "--pool=solo",
+            f"--queues={QUEUE}",
             "--without-mingle",
             "--without-gossip",
             "--loglevel=INFO",
@@ -112,9 +117,10 @@ def _run_worker(env: dict[str, str], log: Any, log_path: Path) -> Iterator[subpr
         stderr=subprocess.STDOUT,
         text=True,
     )
-    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url")}
+    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
     app.conf.task_always_eager = False
     app.conf.broker_url = REDIS_URL
+    app.conf.task_default_queue = QUEUE
     app._pool = None  # drop any connection pool built for the in-memory broker
     try:
         wait_until(
@@ -152,7 +158,7 @@ def test_mail_fetch_runs_in_the_worker(
     msg["Message-ID"] = mid
     msg.set_content("B座12层幕墙雨天漏水。")
     imap.append(msg.as_bytes())
-    fetch_mail_task.delay()
+    fetch_mail_task.apply_async(queue=QUEUE)
     inbound = wait_until(
         lambda: InboundMail.objects.select_related("request").filter(message_id=mid).first(),
         what="the mail to be recorded by the worker",
@@ -181,7 +187,7 @@ def test_notifications_are_sent_by_the_worker(
         address="tech@example.com",
         due_at=timezone.now() - dt.timedelta(minutes=1),
     )
-    send_due_task.delay()
+    send_due_task.apply_async(queue=QUEUE)
     wait_until(
         lambda: Delivery.objects.filter(pk=d.pk, state=Delivery.Status.SENT).exists(),
         what="the delivery to be sent by the worker",
@@ -210,7 +216,7 @@ def test_escalation_scan_runs_in_the_worker(worker: Any, people: Any, wo: Any) -
     )
     WorkOrder.objects.filter(pk=wo.pk).update(on_site_due_at=timezone.now() - dt.timedelta(hours=2))
     assert WorkOrder.objects.get(pk=wo.pk).escalation_level == 0
-    escalate_overdue_task.delay()
+    escalate_overdue_task.apply_async(queue=QUEUE)
     wait_until(
         lambda: WorkOrder.objects.filter(pk=wo.pk, escalation_level__gt=0).exists(),
         what="the work order to be escalated by the worker",
