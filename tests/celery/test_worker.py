@@ -1,7 +1,7 @@
 """Background jobs run through a real Celery worker (``celery -A config worker``) with the
 Redis broker on this machine: mail fetch (REG-2.1.1), notification sending (X-9.3) and the
-escalation scan (X-9.2) are enqueued (``apply_async`` on a queue of this xdist worker's own) and their effect appears in the
-test database written by the worker process."""
+escalation scan (X-9.2) are enqueued (``apply_async`` on a queue of this xdist worker's
+own) and their effect appears in the test database written by the worker process."""
 
 from __future__ import annotations
 
