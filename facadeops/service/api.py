@@ -8,14 +8,17 @@ Every work order lists the ``transitions`` the caller may take now.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 
 from facadeops.core.api import ErrorOut, Page, apply_sort, paginate
 from facadeops.core.choices import Urgency
@@ -872,8 +875,18 @@ def dashboard(request: HttpRequest) -> Any:
     from facadeops.core.errors import Forbidden
     from facadeops.core.roles import has_role
 
-    from .views import DASHBOARD_ROLES, _dashboard_json
+    from .views import DASHBOARD_ROLES, _dashboard_payload
 
     if not has_role(request.user, *DASHBOARD_ROLES):
         raise Forbidden()
-    return _dashboard_json(request.user)
+
+    def render(figures: dict[str, Any]) -> bytes:
+        # as ninja renders a dict: its JSON encoder, UTF-8
+        return json.dumps(_dashboard_payload(figures), cls=NinjaJSONEncoder).encode()
+
+    # The JSON itself is cached (per scope and language) under the figures' version: a hit
+    # is one cache round trip (docs/benchmarks.md, counts_by_state_rps).
+    body = selectors.dashboard_rendered_cached(
+        user=request.user, variant=f"api-json:{get_language()}", render=render
+    )
+    return HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
@@ -19,6 +20,8 @@ from . import permissions as perms
 from .models import OPEN_STATES, ServiceRequest, WorkOrder, WOStatus
 from .sla import overdue_q, sla_flags
 
+_T = TypeVar("_T")
+
 __all__ = [
     "BOARD_COLUMN_LIMIT",
     "OverdueFirst",
@@ -28,6 +31,7 @@ __all__ = [
     "caller_lookup",
     "dashboard_figures",
     "dashboard_figures_cached",
+    "dashboard_rendered_cached",
     "dashboard_version_bump",
     "inspections_inbox",
     "my_work_today",
@@ -420,21 +424,46 @@ def dashboard_version_bump() -> None:
         cache.set(DASHBOARD_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def _dashboard_scope(user: Any) -> str:
+    return "all" if perms.work_order_scope_q(user) is None else f"user{user.pk}"
+
+
+def _versioned(key: str, compute: Callable[[], _T]) -> _T:
+    """``compute()`` from the cache entry ``key`` if it was stored under the current version
+    token. A hit is one round trip: the token and the entry, ``(version, value)``, are read
+    together (MGET). A write bumps the token, so an entry of an older version is recomputed
+    (one computed while a write happened carries the token read before: stale at once)."""
+    try:
+        got = cache.get_many([DASHBOARD_VERSION_KEY, key])
+    except Exception:  # the cache is an optimisation: without it the figures are computed
+        return compute()
+    version = got.get(DASHBOARD_VERSION_KEY)
+    entry = got.get(key)
+    if version is not None and isinstance(entry, tuple) and entry[0] == version:
+        return cast(_T, entry[1])
+    if version is None:
+        version = _dashboard_version()
+    value = compute()
+    if version:
+        with contextlib.suppress(Exception):  # cache down: not kept
+            cache.set(key, (version, value), timeout=DASHBOARD_TTL_SECONDS)
+    return value
+
+
 def dashboard_figures_cached(*, user: Any) -> dict[str, Any]:
     """``dashboard_figures`` from the cache when no work order changed since (per scope:
     the whole company, or this user's own scope)."""
-    scope = "all" if perms.work_order_scope_q(user) is None else f"user{user.pk}"
-    version = _dashboard_version()
-    key = f"service:dashboard:{version}:{scope}"
-    if version:
-        try:
-            hit = cache.get(key)
-        except Exception:  # cache down: compute
-            hit = None
-        if hit is not None:
-            return hit
-    figures = dashboard_figures(user=user)
-    if version:
-        with contextlib.suppress(Exception):  # cache down: not kept
-            cache.set(key, figures, timeout=DASHBOARD_TTL_SECONDS)
-    return figures
+    return _versioned(
+        f"service:dashboard:figures:{_dashboard_scope(user)}",
+        lambda: dashboard_figures(user=user),
+    )
+
+
+def dashboard_rendered_cached(*, user: Any, variant: str, render: Callable[[Any], bytes]) -> bytes:
+    """A rendering of the dashboard figures (e.g. the API's JSON in one language) kept as
+    bytes under the same version token: a hit is one cache round trip and no work at all
+    (docs/benchmarks.md, ``counts_by_state_rps``)."""
+    return _versioned(
+        f"service:dashboard:{variant}:{_dashboard_scope(user)}",
+        lambda: render(dashboard_figures_cached(user=user)),
+    )

@@ -1043,25 +1043,30 @@ DASHBOARD_ROLES = (
 )
 
 
-def _dashboard_json(user: Any) -> dict[str, Any]:
-    figures = selectors.dashboard_figures_cached(user=user)
-    by_state = figures.get("by_state", {}) or {}
-    by_urgency = figures.get("by_urgency", {}) or {}
+def _dashboard_payload(figures: dict[str, Any]) -> dict[str, Any]:
+    """The figures with their labels in the active language (the API's and the page's)."""
     from facadeops.core.choices import Urgency
 
+    by_state = figures.get("by_state", {}) or {}
+    by_urgency = figures.get("by_urgency", {}) or {}
+    states, urgencies = set(WOStatus.values), set(Urgency.values)
     return {
         **{k: v for k, v in figures.items() if k not in {"by_state", "by_urgency"}},
         "by_state": [
             {"key": k, "label": str(WOStatus(k).label), "value": v}
             for k, v in by_state.items()
-            if k in WOStatus.values
+            if k in states
         ],
         "by_urgency": [
             {"key": k, "label": str(Urgency(k).label), "value": v}
             for k, v in by_urgency.items()
-            if k in Urgency.values
+            if k in urgencies
         ],
     }
+
+
+def _dashboard_json(user: Any) -> dict[str, Any]:
+    return _dashboard_payload(selectors.dashboard_figures_cached(user=user))
 
 
 @domain_errors

@@ -10,6 +10,7 @@ a "show all" link, and the cached dashboard changes on the next request after a 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -25,7 +26,7 @@ from django.utils.translation import ngettext
 
 from facadeops.accounts.models import ApiToken
 from facadeops.audit.services import record
-from facadeops.service import selectors
+from facadeops.service import selectors, views
 from facadeops.service import services as sv
 from facadeops.service.models import OPEN_STATES, WorkOrder, WOStatus
 
@@ -347,6 +348,36 @@ def test_dashboard_queries_do_not_grow(people, world, login, redis_cache) -> Non
     assert small == big, (small, big)
     hit, _r = _queries(lambda: client.get(reverse("service:dashboard_data")))
     assert hit < small  # served from the cache: no figure is computed
+
+
+def test_dashboard_api_hit_is_the_cached_json_after_one_query(people, world, redis_cache) -> None:
+    """A hit of the API's dashboard is the token's one query (with the roles) and the JSON
+    kept by the miss, byte for byte; each language has its own (labels), and what both
+    serve equals the figures computed afresh."""
+    _make(world, people, 7, 0)
+    api = _token(people["manager"])
+    api.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    url = f"{API}/dashboard"
+    first = api.get(url)
+    assert first.status_code == 200 and first["Content-Type"] == "application/json; charset=utf-8"
+    hit_queries, hit = _queries(lambda: api.get(url))
+    # authentication (token, user, roles; the roles apart elsewhere than PostgreSQL), no figure
+    assert hit_queries == (1 if connection.vendor == "postgresql" else 2)
+    assert hit.content == first.content
+    zh = api.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert zh.status_code == 200
+    labels = {}
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            labels[lang] = str(S.NEW.label)
+    assert labels["zh-hans"] != labels["en"]
+    assert {i["key"]: i["label"] for i in zh.json()["by_state"]}[S.NEW] == labels["zh-hans"]
+    assert {i["key"]: i["label"] for i in hit.json()["by_state"]}[S.NEW] == labels["en"]
+    with translation.override("en"):
+        fresh = views._dashboard_payload(selectors.dashboard_figures(user=people["manager"]))
+    assert hit.json() == json.loads(json.dumps(fresh))
+    # a user outside the dashboard roles is refused on a hit too
+    assert _token(people["tech"]).get(url).status_code == 403
 
 
 def test_dashboard_cache_is_invalidated_by_every_write(people, world, redis_cache) -> None:
