@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -411,13 +412,7 @@ def list_work_orders(
     page_size: int = 50,
 ) -> Any:
     """Overdue first unless ``sort`` is given (X-9.2)."""
-    # Only what a row shows (customer and project names), without the long texts.
-    qs: QuerySet[Any] = (
-        selectors.work_order_list(user=request.user)
-        .select_related(None)
-        .select_related("customer", "project")
-        .defer("description", "requirements")
-    )
+    qs: QuerySet[Any] = selectors.work_order_list(user=request.user).select_related(None)
     if status:
         qs = qs.filter(status__in=status)
     if open_only:
@@ -442,11 +437,58 @@ def list_work_orders(
         qs = qs.filter(
             Q(number__icontains=term) | Q(title__icontains=term) | Q(project__name__icontains=term)
         )
+    # A page reads only the columns a row shows (and its SLA flags need), as plain rows; the
+    # count reads the work orders alone.
     if sort:
         qs = apply_sort(qs, sort, WO_SORTS, "-created_at")
-        return paginate(qs, page=page, page_size=page_size)
+        return _list_response(paginate(_Columns(qs), page=page, page_size=page_size))
     # Overdue first (X-9.2), read as two index-backed segments (late, then the rest).
-    return paginate(selectors.OverdueFirst(qs), page=page, page_size=page_size)
+    rows = selectors.OverdueFirst(qs, columns=_LIST_COLUMNS)
+    return _list_response(paginate(rows, page=page, page_size=page_size))
+
+
+class _Columns:
+    """A queryset's rows as the list's column values (sliced), counted without the joins."""
+
+    def __init__(self, qs: QuerySet[Any]) -> None:
+        self.qs = qs
+
+    def capped_count(self, cap: int) -> tuple[int, bool]:
+        from facadeops.core.listing import capped_count
+
+        return capped_count(self.qs, cap)
+
+    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
+        return list(self.qs.values(*_LIST_COLUMNS)[key])
+
+
+# The list's rows: WorkOrderOut's fields, in its order, from plain column values.
+_LIST_FIELDS = list(WorkOrderOut.model_fields)
+_LIST_COLUMNS = [
+    *(f for f in _LIST_FIELDS if f not in {"customer_name", "project_name", "sla"}),
+    "customer__name",
+    "project__name",
+]
+
+
+def _list_response(page: dict[str, Any]) -> HttpResponse:
+    """The page as ``Page[WorkOrderOut]`` renders it (same keys, order, values and JSON —
+    asserted in test_query_counts.py), built from the rows' column values instead of model
+    instances validated by pydantic: ≈ 3× less CPU per page of 50 (docs/benchmarks.md,
+    ``wo_list_rps``). The OpenAPI schema is the declared one."""
+    from types import SimpleNamespace
+
+    now = timezone.now()
+    results = []
+    for row in page["results"]:
+        row["customer_name"] = row.pop("customer__name")
+        row["project_name"] = row.pop("project__name")
+        flags = selectors.sla_flags(SimpleNamespace(**row), now)  # type: ignore[arg-type]
+        row["sla"] = {k: str(v) for k, v in flags.items()}
+        results.append({f: row[f] for f in _LIST_FIELDS})
+    page["results"] = results
+    body = json.dumps(page, cls=NinjaJSONEncoder)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.get("/work-orders/{pk}", response={200: WorkOrderDetailOut, **ERRORS})

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
@@ -88,10 +89,18 @@ class OverdueFirst:
 
     ordered = True
 
-    def __init__(self, qs: QuerySet[WorkOrder], now: dt.datetime | None = None) -> None:
+    def __init__(
+        self,
+        qs: QuerySet[WorkOrder],
+        now: dt.datetime | None = None,
+        columns: list[str] | None = None,
+    ) -> None:
         self.qs = qs.order_by()
         self.now = now or timezone.now()
         self._late_count: int | None = None
+        # With ``columns`` a slice is plain rows of these values (the counts stay on ``qs``
+        # alone, without the joins the columns may need).
+        self.columns = columns
 
     def late(self) -> QuerySet[WorkOrder]:
         return self.qs.filter(overdue_q(self.now)).order_by("urgency_rank", "next_due_at", "-id")
@@ -113,7 +122,7 @@ class OverdueFirst:
     def count(self) -> int:
         return self.qs.count()
 
-    def __getitem__(self, key: slice) -> list[WorkOrder]:
+    def __getitem__(self, key: slice) -> list[Any]:
         if not isinstance(key, slice) or key.step not in (None, 1):
             raise TypeError("OverdueFirst supports [start:stop] only")
         start = max(0, key.start or 0)
@@ -121,11 +130,14 @@ class OverdueFirst:
         if stop <= start:
             return []
         late = self.late_count()
-        rows: list[WorkOrder] = []
+        rows: list[Any] = []
+        segments = (self.late(), self.rest())
+        if self.columns is not None:
+            segments = tuple(q.values(*self.columns) for q in segments)
         if start < late:
-            rows += list(self.late()[start : min(stop, late)])
+            rows += list(segments[0][start : min(stop, late)])
         if stop > late:
-            rows += list(self.rest()[max(0, start - late) : stop - late])
+            rows += list(segments[1][max(0, start - late) : stop - late])
         return rows
 
 
@@ -271,8 +283,12 @@ def board_columns(
             if len(picked[state]) < limit
         ]
         if parts:
-            union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-            for state, pk in union:
+            if connection.features.supports_slicing_ordering_in_compound:
+                union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+                rows: list[Any] = list(union)
+            else:  # SQLite: no LIMIT inside a UNION — one query per column instead
+                rows = [row for part in parts for row in part]
+            for state, pk in rows:
                 picked[state].append(pk)
     wanted = [pk for ids in picked.values() for pk in ids]
     cards_qs = (

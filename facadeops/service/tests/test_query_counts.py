@@ -120,6 +120,41 @@ def test_api_list_queries_do_not_grow(people, world, query: str) -> None:
     assert small == big <= 6, (small, big)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page_size=50",  # overdue first: both segments on the page
+        "status=new&status=in_progress&page_size=50",
+        "status=archived&sort=-created_at&page=1&page_size=50",
+        "sort=number&page=2&page_size=7",
+        "assignee_id={member}&sort=-created_at",
+        "q=批量 1&open_only=true",
+    ],
+)
+def test_api_list_is_what_the_schema_renders(people, world, query: str) -> None:
+    """The list's rows are built from column values, not validated model instances: the
+    body is byte for byte what ninja renders for ``Page[WorkOrderOut]`` from the work
+    orders themselves (names, SLA flags, enums, dates, key order)."""
+    from ninja.responses import NinjaJSONEncoder
+
+    from facadeops.core.api import Page
+    from facadeops.service.api import WorkOrderOut
+
+    _make(world, people, 25, 0)
+    _make(world, people, 3, 50, status=S.ARCHIVED, request=None)
+    query = query.format(member=people["member"].pk)
+    r = _token(people["head"]).get(f"{API}/work-orders?{query}")
+    assert r.status_code == 200, r.content
+    assert r["Content-Type"] == "application/json; charset=utf-8"
+    body = json.loads(r.content)
+    assert body["results"], query
+    ids = [row["id"] for row in body["results"]]
+    by_id = WorkOrder.objects.select_related("customer", "project").in_bulk(ids)
+    page = {k: v for k, v in body.items() if k != "results"}
+    reference = Page[WorkOrderOut].model_validate({**page, "results": [by_id[i] for i in ids]})
+    assert r.content == json.dumps(reference.model_dump(), cls=NinjaJSONEncoder).encode()
+
+
 def test_html_list_queries_do_not_grow(people, world, login) -> None:
     client = login(people["head"])
 
@@ -297,9 +332,15 @@ def test_board_queries_do_not_grow(people, world, login) -> None:
     api = _token(people["head"])
     page = login(people["head"])
     small, big = _at_two_sizes(world, people, lambda: api.get(f"{API}/board"))
-    assert small == big <= 6, (small, big)
+    if connection.vendor == "postgresql":
+        assert small == big <= 6, (small, big)
+    else:  # no LIMIT inside a UNION: one query per column short of cards, at most one a state
+        assert max(small, big) <= 5 + len(OPEN_STATES), (small, big)
     small, big = _at_two_sizes(world, people, lambda: page.get(reverse("service:board")))
-    assert small == big, (small, big)
+    if connection.vendor == "postgresql":
+        assert small == big, (small, big)
+    else:
+        assert abs(small - big) <= len(OPEN_STATES), (small, big)
 
 
 def test_board_columns_are_limited_with_their_totals(people, world, login) -> None:
