@@ -121,7 +121,10 @@ def _run_worker(env: dict[str, str], log: Any, log_path: Path) -> Iterator[subpr
     app.conf.task_always_eager = False
     app.conf.broker_url = REDIS_URL
     app.conf.task_default_queue = QUEUE
-    app._pool = None  # drop any connection pool built for the in-memory broker
+    # Drop the connection and producer pools an earlier test of this process built for the
+    # in-memory broker (an eager ``.delay()`` builds them too): else messages stay in memory.
+    app._pool = None
+    app.amqp._producer_pool = None
     try:
         wait_until(
             lambda: proc.poll() is not None or "ready." in log_path.read_text(),
@@ -133,6 +136,7 @@ def _run_worker(env: dict[str, str], log: Any, log_path: Path) -> Iterator[subpr
     finally:
         app.conf.update(saved)
         app._pool = None
+        app.amqp._producer_pool = None
         proc.terminate()
         try:
             proc.wait(timeout=20)
