@@ -166,7 +166,8 @@ class WorkOrderOut(Schema):
     completed_at: dt.datetime | None
     archived_at: dt.datetime | None
     escalation_level: int
-    sla: dict[str, str]
+    # "ok" | "warning" | "overdue", or null: no deadline, or its clock does not run
+    sla: dict[str, str | None]
     created_at: dt.datetime
     version: int
 
@@ -179,8 +180,8 @@ class WorkOrderOut(Schema):
         return obj.project.name
 
     @staticmethod
-    def resolve_sla(obj: WorkOrder) -> dict[str, str]:
-        return {k: str(v) for k, v in selectors.sla_flags(obj).items()}
+    def resolve_sla(obj: WorkOrder) -> dict[str, str | None]:
+        return selectors.sla_flags(obj)
 
 
 class DefectOut(Schema):
@@ -484,7 +485,7 @@ def _list_response(page: dict[str, Any]) -> HttpResponse:
         row["customer_name"] = row.pop("customer__name")
         row["project_name"] = row.pop("project__name")
         flags = selectors.sla_flags(SimpleNamespace(**row), now)  # type: ignore[arg-type]
-        row["sla"] = {k: str(v) for k, v in flags.items()}
+        row["sla"] = flags
         results.append({f: row[f] for f in _LIST_FIELDS})
     page["results"] = results
     body = json.dumps(page, cls=NinjaJSONEncoder)

@@ -102,9 +102,14 @@ def test_work_order_list_scoped_filtered_overdue_first(
         body = client.get(f"{API}/work-orders").json()
     assert body["count"] == 4 and body["results"][0]["id"] == own[2].pk
     assert body["results"][0]["sla"]["on_site"] == "overdue"
+    # not yet on site: the completion clock does not run — null, not a string
+    assert body["results"][0]["sla"]["complete"] is None
+    n_queries = len(ctx.captured_queries)
+    detail = client.get(f"{API}/work-orders/{own[2].pk}").json()
+    assert detail["sla"] == {"on_site": "overdue", "complete": None}
     for i in range(15):
         new_work_order(world, title=f"更多{i}")
-    with django_assert_max_num_queries(len(ctx.captured_queries)):
+    with django_assert_max_num_queries(n_queries):
         body = client.get(f"{API}/work-orders", {"page_size": 100}).json()
     assert body["count"] == 19
     body = client.get(f"{API}/work-orders", {"customer_id": world.other_customer.pk}).json()
