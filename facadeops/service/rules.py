@@ -4,6 +4,7 @@ step is refused (none = allowed); the engine lists every reason at once."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -28,12 +29,17 @@ if TYPE_CHECKING:
 Reasons = list[str]
 
 
-def users_with_role(role: str, *, with_preference: bool = False) -> list[Any]:
-    """Active users holding ``role``; ``with_preference`` also reads their notification
-    preference in the same query (``notify(recipients=…)`` then needs no other read)."""
+def users_with_role(
+    role: str, *, with_preference: bool = False, ids: Iterable[int] | None = None
+) -> list[Any]:
+    """Active users holding ``role`` (only those of ``ids`` when given); ``with_preference``
+    also reads their notification preference in the same query (``notify(recipients=…)``
+    then needs no other read)."""
     from facadeops.accounts.models import User
 
     qs = User.objects.filter(groups__name=role, is_active=True).distinct()
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
     if with_preference:
         qs = qs.select_related("notification_preference")
     return list(qs)

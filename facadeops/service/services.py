@@ -403,14 +403,17 @@ def request_create(
 
         req = ServiceRequest(**clean)
         _clean_new_request(req)
-        # The service heads (with their notification preferences) are read before the
-        # number: the counter row stays locked until the commit (gap-free numbers), so only
-        # the INSERTs run while other creators wait.
-        heads = [
-            u
-            for u in rules.users_with_role(R.SERVICE_HEAD, with_preference=True)
-            if u.pk != getattr(actor, "pk", None)
-        ]
+        # REG-2.1.2: the request goes to the project's service head; without one (no project
+        # yet, or its head left or lost the role) to every service head. Read with their
+        # notification preferences before the number: the counter row stays locked until
+        # the commit (gap-free numbers), so only the INSERTs run while other creators wait.
+        own_head = getattr(clean.get("project"), "service_head_id", None)
+        heads = rules.users_with_role(
+            R.SERVICE_HEAD, with_preference=True, ids=[own_head] if own_head else None
+        )
+        if own_head and not heads:
+            heads = rules.users_with_role(R.SERVICE_HEAD, with_preference=True)
+        heads = [u for u in heads if u.pk != getattr(actor, "pk", None)]
         req.number = next_number("BX")
         try:
             req.save(force_insert=True)
