@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +26,15 @@ def english() -> Iterator[None]:
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """MEDIA_ROOT in the test's own temporary folder (to prove what is, or is not, stored)."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root
 
 
 @pytest.fixture

@@ -92,14 +92,6 @@ def bomb_png(side: int = 20_000) -> bytes:
 
 
 @pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
-@pytest.fixture
 def material(db: Any) -> Material:
     cat = MaterialCategory.objects.create(code="GL", name="玻璃")
     return Material.objects.create(

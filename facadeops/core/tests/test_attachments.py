@@ -91,14 +91,6 @@ def stored_files(root: Path) -> list[Path]:
 
 
 @pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
-@pytest.fixture
 def material(db: Any) -> Material:
     cat = MaterialCategory.objects.create(code="SE", name="密封材料")
     return Material.objects.create(

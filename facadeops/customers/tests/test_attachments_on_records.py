@@ -23,13 +23,8 @@ def _png() -> SimpleUploadedFile:
     return SimpleUploadedFile("立面图.png", buf.getvalue(), content_type="image/png")
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
 def test_project_drawing_is_shared_with_its_customer_only(
-    media: None,
+    media: Any,
     client: Any,
     manager: Any,
     customer_a: Any,
