@@ -9,8 +9,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/facadeops
 export DATABASE_URL_TEST := $(or $(DATABASE_URL),$(PG_URL))
 PYTEST_WORKERS ?= 2
 
-.PHONY: help run test lint setup venv deps assets messages system-deps services migrate demo soak test-disruptive \
-        test-pg test-sqlite e2e fmt clean bench bench-large audit
+.PHONY: help run test lint setup venv deps assets messages system-deps services soak test-disruptive \
+        test-security test-pg test-sqlite fmt clean bench bench-large audit
 
 help:
 	@echo "make run   - set up and serve FacadeOps with demo data on SQLite (http://$(HOST):$(PORT))"
@@ -23,7 +23,7 @@ $(BIN)/uv:
 
 venv: $(BIN)/uv
 
-# Python packages from the lock file (uv.lock); --frozen refuses a stale lock.
+# Python packages from the lock file (uv.lock); --locked refuses a lock out of date with pyproject.
 deps: venv
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --python $(BIN)/python --quiet
 
