@@ -14,7 +14,8 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _english_free_of_throttling(settings: Any) -> None:
+def _no_login_throttling(settings: Any) -> None:
+    """django-axes off in tests (its own tests switch it on)."""
     settings.AXES_ENABLED = False
 
 
