@@ -9,40 +9,27 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from facadeops.core.errors import Conflict, FacadeOpsError, Forbidden, InvalidInput, NotFound
+from facadeops.core.web import apply_error, domain_errors
 
 from . import forms as f
 from . import selectors, services
-from .permissions import require_customer
+from .permissions import require_customer, require_inviter
 
 
 def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
+    """Sign-in and a customer account required; NotFound → 404, Forbidden → 403."""
+
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            require_customer(request.user)
-            return view(request, *args, **kwargs)
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except NotFound as exc:
-            raise Http404 from exc
+    def customer_only(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_customer(request.user)
+        return view(request, *args, **kwargs)
 
-    return wrapper
-
-
-def _errors(form: Any, exc: InvalidInput) -> None:
-    for field, msgs in (exc.fields or {}).items():
-        for m in msgs:
-            form.add_error(field if field in form.fields else None, m)
-    if not exc.fields:
-        form.add_error(None, str(exc))
+    return domain_errors(customer_only)
 
 
 @portal_page
@@ -86,7 +73,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=form.cleaned_data, uploads=request.FILES.getlist("photos")
             )
         except InvalidInput as exc:
-            _errors(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(
                 request,
@@ -104,7 +91,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 @portal_page
 def work_order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     wo = selectors.work_order_get(user=request.user, pk=pk)
-    rating = getattr(wo, "satisfaction", None) if hasattr(wo, "satisfaction") else None
+    rating = getattr(wo, "satisfaction", None)
     return render(
         request,
         "portal/work_order.html",
@@ -136,12 +123,10 @@ def acceptance(request: HttpRequest, pk: int) -> HttpResponse:
                 signature=d.get("signature") or "",
                 reason=d.get("reason") or "",
             )
-        except InvalidInput as exc:
-            _errors(form, exc)
-        except (Conflict, FacadeOpsError) as exc:
-            if isinstance(exc, NotFound | Forbidden):
-                raise
-            form.add_error(None, str(exc))
+        except (NotFound, Forbidden):
+            raise
+        except FacadeOpsError as exc:
+            apply_error(form, exc)
         else:
             messages.success(request, _("Thank you. Your decision has been recorded."))
             return redirect("portal:work_order_detail", pk=wo.pk)
@@ -165,10 +150,8 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
             )
-        except InvalidInput as exc:
-            _errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, str(exc))
+        except (InvalidInput, Conflict) as exc:
+            apply_error(form, exc)
         else:
             messages.success(request, _("Thank you for your rating."))
             return redirect("portal:work_order_detail", pk=wo.pk)
@@ -192,7 +175,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         try:
             services.complaint_file(actor=user, data=form.cleaned_data)
         except InvalidInput as exc:
-            _errors(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Your complaint has been received. We will contact you."))
             return redirect("portal:home")
@@ -215,10 +198,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
         except NotFound as exc:
             raise Http404 from exc
-        except InvalidInput as exc:
-            _errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, str(exc))
+        except (InvalidInput, Conflict) as exc:
+            apply_error(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("portal:home")
@@ -230,15 +211,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@login_required
+@domain_errors
 def invite(request: HttpRequest) -> HttpResponse:
+    require_inviter(request.user)
     form = f.InvitationForm(request.POST or None)
-    try:
-        from .permissions import require_inviter
-
-        require_inviter(request.user)
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc)) from exc
     if request.method == "POST" and form.is_valid():
         try:
             inv = services.invitation_create(
@@ -249,7 +225,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 base_url=request.build_absolute_uri("/"),
             )
         except InvalidInput as exc:
-            _errors(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": inv.email})
             return redirect("portal:invite")
