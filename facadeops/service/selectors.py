@@ -15,6 +15,7 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from facadeops.core.errors import NotFound
+from facadeops.core.listing import capped_count
 from facadeops.core.roles import Role, has_role
 
 from . import permissions as perms
@@ -116,11 +117,7 @@ class OverdueFirst:
         return self._late_count
 
     def capped_count(self, cap: int) -> tuple[int, bool]:
-        n = self.qs.values("pk")[: cap + 1].count()
-        return (cap, True) if n > cap else (n, False)
-
-    def count(self) -> int:
-        return self.qs.count()
+        return capped_count(self.qs, cap)
 
     def __getitem__(self, key: slice) -> list[Any]:
         if not isinstance(key, slice) or key.step not in (None, 1):
