@@ -12,7 +12,17 @@ from django.utils import timezone
 from facadeops.core.errors import NotFound
 from facadeops.customers.selectors import project_list
 
-from .models import AnnualPlan, Elevation, Forecast, Inspection, InspectionRule, Panel, PlanItem
+from .models import (
+    AnnualPlan,
+    ChecklistResult,
+    Elevation,
+    Forecast,
+    Inspection,
+    InspectionRule,
+    Panel,
+    PanelDefect,
+    PlanItem,
+)
 from .schedule import Due, project_due
 from .services import BLOCKED_WO_STATES, DONE_WO_STATES
 
@@ -295,5 +305,25 @@ def review_get(*, user: Any, pk: Any) -> Any:
         QuarterlyReview.objects.select_related("plan__project", "reviewed_by").filter(
             plan__project__in=ids
         ),
+        pk,
+    )
+
+
+def pin_get(*, user: Any, pk: Any) -> PanelDefect:
+    ids = projects_visible(user=user).values("pk")
+    return _get(
+        PanelDefect.objects.select_related("panel__elevation").filter(
+            panel__elevation__project__in=ids
+        ),
+        pk,
+    )
+
+
+def checklist_result_get(*, user: Any, pk: Any) -> ChecklistResult:
+    ids = projects_visible(user=user).values("pk")
+    return _get(
+        ChecklistResult.objects.select_related(
+            "inspection__project", "inspection__elevation", "item"
+        ).filter(inspection__project__in=ids),
         pk,
     )

@@ -31,7 +31,6 @@ from . import permissions as perms
 from . import selectors, services
 from .models import (
     AnnualPlan,
-    ChecklistResult,
     DraftRun,
     InspectionRule,
     Outcome,
@@ -304,16 +303,7 @@ def defect_pin(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 @require_POST
 def defect_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    from .models import PanelDefect
-
-    ids = selectors.projects_visible(user=request.user).values("pk")
-    pin = (
-        PanelDefect.objects.select_related("panel__elevation")
-        .filter(panel__elevation__project__in=ids, pk=pk)
-        .first()
-    )
-    if pin is None:
-        raise Http404
+    pin = selectors.pin_get(user=request.user, pk=pk)
     try:
         services.defect_resolve(actor=request.user, pin=pin)
     except Conflict as exc:
@@ -402,16 +392,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def raise_work_order(request: HttpRequest, pk: int) -> HttpResponse:
     """DOM-1.7: a failed checklist point raises a work order."""
-    ids = selectors.projects_visible(user=request.user).values("pk")
-    result = (
-        ChecklistResult.objects.select_related(
-            "inspection__project", "inspection__elevation", "item"
-        )
-        .filter(inspection__project__in=ids, pk=pk)
-        .first()
-    )
-    if result is None:
-        raise Http404
+    result = selectors.checklist_result_get(user=request.user, pk=pk)
     try:
         wo = services.checklist_raise_work_order(actor=request.user, result=result)
     except Conflict as exc:
