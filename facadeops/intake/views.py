@@ -9,8 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from facadeops.core.errors import Conflict, FacadeOpsError, Forbidden, InvalidInput, NotFound
+from facadeops.core.web import apply_error, domain_errors
 
 from . import selectors, services
 from .forms import WebRequestForm
@@ -27,14 +26,6 @@ from .forms import WebRequestForm
 
 def client_addr(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "")
-
-
-def _add_errors(form: WebRequestForm, exc: InvalidInput) -> None:
-    for field, msgs in (exc.fields or {}).items():
-        for m in msgs:
-            form.add_error(field if field in form.fields else None, m)
-    if not exc.fields:
-        form.add_error(None, str(exc))
 
 
 @csrf_exempt  # public, anonymous, embedded cross-site: no session to forge
@@ -74,7 +65,7 @@ def web_form(request: HttpRequest) -> HttpResponse:
                     remote_addr=client_addr(request) or None,
                 )
             except InvalidInput as exc:
-                _add_errors(form, exc)
+                apply_error(form, exc)
             else:
                 track = request.build_absolute_uri(reverse("intake:track", args=[raw]))
                 return render(
@@ -103,25 +94,17 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@login_required
+@domain_errors
 def queue(request: HttpRequest) -> HttpResponse:
-    try:
-        rows = list(selectors.submission_queue(user=request.user)[:200])
-        pops = selectors.hotline_pops(user=request.user)
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc)) from exc
+    rows = list(selectors.submission_queue(user=request.user)[:200])
+    pops = selectors.hotline_pops(user=request.user)
     return render(request, "intake/queue.html", {"rows": rows, "hotline_pops": pops})
 
 
-@login_required
+@domain_errors
 @require_POST
 def apply_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        sub = selectors.submission_get(user=request.user, pk=pk)
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except NotFound as exc:
-        raise Http404 from exc
+    sub = selectors.submission_get(user=request.user, pk=pk)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -135,8 +118,8 @@ def apply_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
             % {"number": sub.request.number},
         )
         return redirect("intake:queue")
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc)) from exc
+    except Forbidden:
+        raise
     except FacadeOpsError as exc:
         messages.error(request, str(exc))
         return redirect("intake:queue")
@@ -191,26 +174,18 @@ def hotline_webhook(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@domain_errors
 def hotline_pops(request: HttpRequest) -> HttpResponse:
     """htmx partial, polled by the desk page: the callers ringing now, with their records."""
-    try:
-        pops = selectors.hotline_pops(user=request.user)
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc)) from exc
+    pops = selectors.hotline_pops(user=request.user)
     return render(request, "intake/_hotline_pops.html", {"pops": pops})
 
 
-@login_required
+@domain_errors
 @require_POST
 def hotline_notes(request: HttpRequest, pk: int) -> HttpResponse:
     """The agent keeps the call notes and links the call to the request it became."""
-    try:
-        call = selectors.hotline_call_get(user=request.user, pk=pk)
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except NotFound as exc:
-        raise Http404 from exc
+    call = selectors.hotline_call_get(user=request.user, pk=pk)
     try:
         services.hotline_call_notes(
             actor=request.user,
