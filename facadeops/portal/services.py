@@ -232,22 +232,21 @@ def complaint_file(*, actor: Any, data: dict[str, Any]) -> PortalComplaint:
 
 
 def _notify_heads(complaint: PortalComplaint) -> None:
-    from facadeops.accounts.models import User
     from facadeops.core.roles import Role
     from facadeops.notifications.services import notify
+    from facadeops.service.rules import users_with_role
 
-    ids = list(
-        User.objects.filter(
-            groups__name__in=[Role.SERVICE_HEAD, Role.MANAGEMENT], is_active=True
-        ).values_list("pk", flat=True)
-    )
-    pk = complaint.pk
+    heads = [
+        *users_with_role(Role.SERVICE_HEAD, with_preference=True),
+        *users_with_role(Role.MANAGEMENT, with_preference=True),
+    ]
     transaction.on_commit(
         lambda: notify(
-            recipient_ids=ids,
+            recipient_ids=[u.pk for u in heads],
+            recipients=heads,
             verb="portal.complaint",
             title=_("New complaint from %(customer)s") % {"customer": complaint.customer.name},
             body=complaint.subject,
-            target=PortalComplaint.objects.get(pk=pk),
+            target=complaint,
         )
     )
