@@ -34,7 +34,6 @@ from .models import (
     DraftRun,
     InspectionRule,
     Outcome,
-    PlanItem,
     PlanStatus,
 )
 
@@ -579,12 +578,12 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         status = 422
         if form.is_valid():
             cd = form.cleaned_data
-            fresh = PlanItem.objects.select_related("plan").get(pk=item.pk)
+            # ItemForm skips _post_clean, so validation left ``item`` as it was loaded
             obj, status = _run(
                 form,
                 lambda: services.item_update(
                     actor=request.user,
-                    item=fresh,
+                    item=item,
                     data=_item_data(cd),
                     expected_version=cd["version"],
                 ),
