@@ -23,6 +23,7 @@ from facadeops.core.workflow import Transition, TransitionContext, Workflow, reg
 
 from . import rules
 from .models import RequestStatus, ServiceRequest, WorkOrder, WOStatus
+from .permissions import is_team
 
 S = WOStatus
 R = Role
@@ -40,12 +41,6 @@ def _may_skip_assessment(user: Any, wo: WorkOrder) -> bool:
     return not rules.may_skip_assessment(wo, None)
 
 
-def _is_team(user: Any, wo: WorkOrder) -> bool:
-    from .permissions import is_team
-
-    return is_team(user, wo)
-
-
 def _is_pm(user: Any, wo: WorkOrder) -> bool:
     return wo.project_manager_id in (None, user.pk)
 
@@ -53,7 +48,7 @@ def _is_pm(user: Any, wo: WorkOrder) -> bool:
 def _is_own_customer(user: Any, wo: WorkOrder) -> bool:
     if has_role(user, R.CUSTOMER):
         return getattr(user, "customer_id", None) == wo.customer_id
-    return _is_team(user, wo)
+    return is_team(user, wo)
 
 
 def _project(wo: WorkOrder) -> Any:
@@ -247,7 +242,7 @@ WORK_ORDER = register(
                 S.READY,
                 {R.SERVICE_STAFF},
                 label=gettext_lazy("Prepared: plan read, materials drawn"),
-                scope=_is_team,
+                scope=is_team,
                 guards=[rules.plan_acknowledged, rules.materials_drawn],
             ),
             Transition(
@@ -256,7 +251,7 @@ WORK_ORDER = register(
                 S.IN_PROGRESS,
                 {R.SERVICE_STAFF},
                 label=gettext_lazy("Start work"),
-                scope=_is_team,
+                scope=is_team,
                 style="success",
                 guards=[rules.team_certified_for_height, rules.weather_permits],
                 effects=[_mark_started],
@@ -267,7 +262,7 @@ WORK_ORDER = register(
                 S.PAUSED,
                 {R.SERVICE_STAFF},
                 label=gettext_lazy("Pause"),
-                scope=_is_team,
+                scope=is_team,
                 requires_note=True,
                 style="warning",
             ),
@@ -277,7 +272,7 @@ WORK_ORDER = register(
                 S.IN_PROGRESS,
                 {R.SERVICE_STAFF},
                 label=gettext_lazy("Resume"),
-                scope=_is_team,
+                scope=is_team,
                 style="success",
                 guards=[rules.team_certified_for_height],
             ),
@@ -331,7 +326,7 @@ WORK_ORDER = register(
                 S.COMPLETED,
                 {R.SERVICE_STAFF},
                 label=gettext_lazy("Work completed"),
-                scope=_is_team,
+                scope=is_team,
                 guards=[rules.completion_checklist, rules.rectifications_closed],
                 effects=[_mark_completed],
                 notify=_quality,
@@ -363,7 +358,7 @@ WORK_ORDER = register(
                 S.COMPLETED,
                 {R.SERVICE_STAFF},
                 label=gettext_lazy("Rectification done"),
-                scope=_is_team,
+                scope=is_team,
                 guards=[rules.rectifications_done, rules.completion_checklist],
                 # a new internal acceptance is needed after every rectification
                 effects=[_mark_completed],
@@ -398,7 +393,7 @@ WORK_ORDER = register(
                 S.RECORD_REVIEW,
                 {R.SERVICE_STAFF},
                 label=gettext_lazy("Submit service record"),
-                scope=_is_team,
+                scope=is_team,
                 guards=[rules.record_signed],
                 notify=_service_head,
             ),
