@@ -51,23 +51,29 @@ def warn_due_soon(now: dt.datetime | None = None) -> list[tuple[Any, str]]:
         qs = WorkOrder.objects.filter(q).select_related(
             "project__service_head", "technician", "lead", "service_head"
         )
-        for wo in qs.order_by("id"):
+        due_soon = [
+            wo
+            for wo in qs.order_by("id")
+            if (window := (getattr(wo, field) - wo.created_at).total_seconds()) > 0
+            and (now - wo.created_at).total_seconds() >= float(WARN_SHARE) * window
+        ]
+        if not due_soon:
+            continue
+        verb = f"wo.sla_warning.{clock}"
+        done = set(
+            Notification.objects.filter(
+                verb=verb, target_type=ct, target_id__in=[str(wo.pk) for wo in due_soon]
+            ).values_list("target_id", "recipient_id")
+        )
+        for wo in due_soon:
             due = getattr(wo, field)
-            window = (due - wo.created_at).total_seconds()
-            if window <= 0 or (now - wo.created_at).total_seconds() < float(WARN_SHARE) * window:
-                continue
-            verb = f"wo.sla_warning.{clock}"
-            done = set(
-                Notification.objects.filter(
-                    verb=verb, target_type=ct, target_id=str(wo.pk)
-                ).values_list("recipient_id", flat=True)
-            )
-            ids = [u.pk for u in _assignees(wo, clock) if u.pk not in done]
-            if not ids:
+            people = [u for u in _assignees(wo, clock) if (str(wo.pk), u.pk) not in done]
+            if not people:
                 continue
             what = _("be on site") if clock == "on_site" else _("complete the work")
             notify(
-                recipient_ids=ids,
+                recipient_ids=[u.pk for u in people],
+                recipients=people,
                 verb=verb,
                 title=_("%(number)s: %(what)s by %(due)s")
                 % {

@@ -56,3 +56,36 @@ def test_no_warning_once_arrived(people: dict[str, Any], world: dict[str, Any], 
         on_site_due_at=wo.created_at + dt.timedelta(hours=10), complete_due_at=None
     )
     assert warn_due_soon(wo.created_at + dt.timedelta(hours=9)) == []
+
+
+def test_one_order_warned_does_not_hide_another_of_the_same_assignee(
+    people: dict[str, Any], world: dict[str, Any], crew: Any
+) -> None:
+    """X-9.2: "warned once" is per work order: the technician warned about one order is
+    still warned about a second one when it reaches 80 %, and neither is warned twice."""
+    first = walk(
+        sv.request_convert(actor=people["head"], request=make_request(people, world)),
+        WOStatus.DISPATCHED,
+        crew,
+    )
+    second = walk(
+        sv.request_convert(actor=people["head"], request=make_request(people, world)),
+        WOStatus.DISPATCHED,
+        crew,
+    )
+    start = first.created_at
+    WorkOrder.objects.filter(pk=first.pk).update(on_site_due_at=start + dt.timedelta(hours=10))
+    WorkOrder.objects.filter(pk=second.pk).update(
+        on_site_due_at=second.created_at + dt.timedelta(hours=20)
+    )
+
+    def warned(wo: Any) -> int:
+        return Notification.objects.filter(
+            recipient=people["tech"], verb="wo.sla_warning.on_site", target_id=str(wo.pk)
+        ).count()
+
+    assert [wo.pk for wo, _ in warn_due_soon(start + dt.timedelta(hours=9))] == [first.pk]
+    assert (warned(first), warned(second)) == (1, 0)
+    assert [wo.pk for wo, _ in warn_due_soon(start + dt.timedelta(hours=17))] == [second.pk]
+    assert (warned(first), warned(second)) == (1, 1)
+    assert warn_due_soon(start + dt.timedelta(hours=18)) == []
