@@ -86,9 +86,9 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in services.RULE_FIELDS}
-            fresh = InspectionRule.objects.get(pk=pk)
+            # update_record re-reads the row under lock: the form's edits to ``rule`` are not seen
             obj, status = _run(
-                form, lambda: services.rule_update(actor=request.user, rule=fresh, data=data)
+                form, lambda: services.rule_update(actor=request.user, rule=rule, data=data)
             )
             if obj is not None:
                 messages.success(request, _("Rule %(code)s saved.") % {"code": obj.code})

@@ -49,6 +49,7 @@ def test_rule_table_shows_sources_and_only_tech_head_edits(p: dict[str, Any]) ->
     only the technical head (or management) edits it; a rule without source is refused."""
     rule = InspectionRule.objects.order_by("code").first()
     assert rule is not None
+    months_before = rule.every_months
     page = _client(p["head"]).get(reverse("planning:rule_list"))
     assert page.status_code == 200
     assert rule.source in page.content.decode()
@@ -76,6 +77,11 @@ def test_rule_table_shows_sources_and_only_tech_head_edits(p: dict[str, Any]) ->
     assert ok.status_code == 302
     rule.refresh_from_db()
     assert rule.every_months == 36 and rule.source == "JGJ 102-2003 §12"
+    from facadeops.audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(target_id=str(rule.pk), verb="updated").latest("pk")
+    assert event.after["source"] == "JGJ 102-2003 §12"  # the audit saw the stored values
+    assert event.before.get("every_months", 36) == months_before
     assert (
         _client(p["tech_head"]).get(reverse("planning:rule_edit", args=[999999])).status_code == 404
     )
