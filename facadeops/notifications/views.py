@@ -7,6 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from facadeops.core.errors import InvalidInput
+from facadeops.core.web import apply_error
+
 from . import selectors, services
 from .forms import PreferenceForm
 
@@ -35,8 +38,6 @@ def mark_read_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def preferences_view(request: HttpRequest) -> HttpResponse:
     """X-9.3: each user chooses e-mail, chat group and the daily digest for themselves."""
-    from facadeops.core.errors import InvalidInput
-
     pref = services.preference_for(request.user)
     saved = request.GET.get("saved") == "1"
     if request.method == "POST":
@@ -45,9 +46,7 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
             try:
                 services.preference_save(actor=request.user, data=form.cleaned_data)
             except InvalidInput as exc:
-                for field, msgs in (exc.fields or {}).items():
-                    for m in msgs:
-                        form.add_error(field if field in form.fields else None, m)
+                apply_error(form, exc)
             else:
                 return redirect(f"{request.path}?saved=1")
         status = 422
