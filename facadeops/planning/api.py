@@ -347,10 +347,10 @@ def list_items(
     page: int = 1,
     page_size: int = 50,
 ) -> Any:
-    plans = selectors.plan_list(user=request.user).filter(is_current=True)
+    plans = selectors.plan_list(user=request.user)
+    # one plan (any revision) when asked for, else the current revisions
+    plans = plans.filter(pk=plan_id) if plan_id is not None else plans.filter(is_current=True)
     qs: QuerySet[Any] = PlanItem.objects.filter(plan__in=plans.values("pk"))
-    if plan_id is not None:
-        qs = PlanItem.objects.filter(plan__in=selectors.plan_list(user=request.user), plan=plan_id)
     if responsible_id is not None:
         qs = qs.filter(responsible_id=responsible_id)
     if start is not None:

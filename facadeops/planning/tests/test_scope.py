@@ -79,6 +79,8 @@ def test_customer_plan_items_api_shows_only_own_projects(two: dict[str, Any]) ->
     # asking for the other customer's plan by id gives nothing, not its items
     other = c.get(f"{API}/items?plan_id={two['plan_b'].pk}")
     assert other.status_code == 200 and other.json()["results"] == []
+    mine = c.get(f"{API}/items?plan_id={two['plan_a'].pk}&page_size=200")
+    assert {r["id"] for r in mine.json()["results"]} == own
     item_b = two["plan_b"].items.first()
     assert c.get(f"{API}/items/{item_b.pk}").status_code == 404
 
