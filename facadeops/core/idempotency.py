@@ -40,7 +40,9 @@ def _ttl() -> timedelta:
 def _principal(request: HttpRequest) -> str | None:
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
-        return "t:" + hashlib.sha256(auth[7:].strip().encode()).hexdigest()[:64]
+        from facadeops.accounts.models import ApiToken
+
+        return "t:" + ApiToken.hash(auth[7:].strip())  # the token's stored digest
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"u:{user.pk}"
