@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,16 +16,12 @@ from django.views.decorators.http import require_POST
 
 from facadeops.core.errors import FacadeOpsError, Forbidden
 from facadeops.core.listing import Column, RecordListView
-from facadeops.core.web import domain_errors as _domain_errors
+from facadeops.core.web import domain_errors
 
 from . import permissions, selectors, services
 from .filters import ArchiveEntryFilter
 from .forms import DisposeForm, RecordTypeForm
 from .models import ArchiveEntry, RecordType
-
-
-def domain_errors(view: Any) -> Any:
-    return _domain_errors(view, login=False)
 
 
 def _state(entry: ArchiveEntry) -> str:
@@ -74,7 +69,6 @@ class ArchiveSearchView(RecordListView):
         }
 
 
-@login_required
 @domain_errors
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = selectors.entry_get(user=request.user, pk=pk)
@@ -91,7 +85,6 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @domain_errors
 def entry_file(request: HttpRequest, pk: int) -> FileResponse:
     entry = selectors.entry_get(user=request.user, pk=pk)
@@ -105,9 +98,8 @@ def entry_file(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@login_required
-@require_POST
 @domain_errors
+@require_POST
 def entry_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     entry = selectors.entry_get(user=request.user, pk=pk)
     form = DisposeForm(request.POST)
@@ -131,7 +123,6 @@ def entry_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("archive:entry_detail", pk=entry.pk)
 
 
-@login_required
 @domain_errors
 def disposal_list(request: HttpRequest) -> HttpResponse:
     entries = selectors.disposal_due(user=request.user)
@@ -147,7 +138,6 @@ def disposal_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @domain_errors
 def record_type_list(request: HttpRequest) -> HttpResponse:
     types = selectors.record_type_list(user=request.user)
@@ -158,7 +148,6 @@ def record_type_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @domain_errors
 def record_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_edit_retention(request.user):
