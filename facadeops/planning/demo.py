@@ -39,6 +39,10 @@ def load(ctx: dict[str, Any]) -> None:
     if not projects:
         return
     defects = list(DefectType.objects.filter(is_active=True).order_by("code")[:5])
+    checklist = list(ChecklistItem.objects.filter(is_active=True).order_by("code"))
+    results = {i.code: (True, "") for i in checklist}
+    if checklist:
+        results[checklist[-1].code] = (False, "南立面11层开启扇五金件松动")
     today = timezone.localdate()
 
     # -- facade registers with pinned defects ----------------------------------------------
@@ -61,10 +65,7 @@ def load(ctx: dict[str, Any]) -> None:
                 notes=notes,
             )
         # DOM-1.7: a periodic inspection with one failed point
-        items = list(ChecklistItem.objects.filter(is_active=True).order_by("code"))
-        if items:
-            results = {i.code: (True, "") for i in items}
-            results[items[-1].code] = (False, "南立面11层开启扇五金件松动")
+        if results:
             services.inspection_record(
                 actor=tech,
                 project=project,
