@@ -85,7 +85,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@domain_errors
+@domain_errors  # type: ignore[arg-type]  # a FileResponse (streaming) passes through as is
 def entry_file(request: HttpRequest, pk: int) -> FileResponse:
     entry = selectors.entry_get(user=request.user, pk=pk)
     if not entry.dossier:
