@@ -62,8 +62,6 @@ def staff_users() -> Any:
 
 # -- DOM-1 rule table --------------------------------------------------------------------------
 class RuleForm(StyledModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
     class Meta:
         model = InspectionRule
         fields = [
