@@ -20,9 +20,10 @@ def project_list(*, user: Any) -> QuerySet[Any]:
 
 
 def project_get(*, user: Any, pk: Any) -> Any:
+    projects = project_list(user=user)
     try:
-        return project_list(user=user).get(pk=pk)
-    except (ValueError, TypeError, project_list(user=user).model.DoesNotExist) as exc:
+        return projects.get(pk=pk)
+    except (ValueError, TypeError, projects.model.DoesNotExist) as exc:
         raise NotFound() from exc
 
 
