@@ -63,19 +63,14 @@ def invitation_create(
         company = settings.FACADEOPS_COMPANY_NAME
 
         def mail() -> None:
-            with translation.override("zh-hans"):
-                body_zh = render_to_string(
-                    "portal/email/invitation.txt",
-                    {"inv": inv, "link": link, "company": company},
-                )
-            with translation.override("en"):
-                body_en = render_to_string(
-                    "portal/email/invitation.txt",
-                    {"inv": inv, "link": link, "company": company},
-                )
+            ctx = {"inv": inv, "link": link, "company": company}
+            bodies = []
+            for lang in ("zh-hans", "en"):
+                with translation.override(lang):
+                    bodies.append(render_to_string("portal/email/invitation.txt", ctx))
             with translation.override("zh-hans"):
                 subject = _("Invitation to the %(company)s customer portal") % {"company": company}
-            send_mail(subject, body_zh + "\n\n----\n\n" + body_en, None, [email])
+            send_mail(subject, "\n\n----\n\n".join(bodies), None, [email])
 
         transaction.on_commit(mail)
     return inv

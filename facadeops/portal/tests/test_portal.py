@@ -232,6 +232,9 @@ def test_invitation_binds_the_account_to_the_customer(
     assert len(mail.outbox) == 1
     link = re.search(r"(/portal/invitation/[^/\s]+/)", str(mail.outbox[0].body))
     assert link is not None and "FacadeOps" in mail.outbox[0].subject
+    zh, en = str(mail.outbox[0].body).split("\n\n----\n\n")
+    assert link.group(1) in zh and link.group(1) in en  # one body per language, zh first
+    assert "customer portal" in en and "customer portal" not in zh
     agent.logout()
     weak = client.post(link.group(1), {"username": "wang", "password": "123"})
     assert weak.status_code == 422
