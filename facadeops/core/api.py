@@ -39,6 +39,35 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]] = {}
 
 
+# The error answers an operation documents: bad request, forbidden, not found, conflict
+# (stale version, refused transition), invalid input — all in the ``ErrorOut`` shape.
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class TransitionOut(Schema):
+    """A workflow step the caller may take now (``core.workflow.available_transitions``)."""
+
+    name: str
+    label: str
+    requires_note: bool
+    style: str
+
+
+def transitions_out(obj: Any, user: Any) -> list[dict[str, Any]]:
+    """The steps ``user`` may take on ``obj`` now, as ``TransitionOut`` rows."""
+    from .workflow import available_transitions
+
+    return [
+        {
+            "name": t.name,
+            "label": str(t.label or t.name),
+            "requires_note": t.requires_note,
+            "style": t.style,
+        }
+        for t in available_transitions(obj, user)
+    ]
+
+
 class Page(Schema, Generic[T]):
     count: int
     # True when there are more than ``count`` results (the count stops at the cap).
@@ -230,12 +259,15 @@ def apply_sort(
 
 
 __all__ = [
+    "ERRORS",
     "APIKeyHeader",
     "ActiveSessionAuth",
     "ErrorOut",
     "Page",
     "TokenAuth",
+    "TransitionOut",
     "apply_sort",
     "install_error_handlers",
     "paginate",
+    "transitions_out",
 ]

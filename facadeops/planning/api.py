@@ -18,9 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from facadeops.core.api import ErrorOut, Page, apply_sort, paginate
+from facadeops.core.api import (
+    ERRORS,
+    Page,
+    TransitionOut,
+    apply_sort,
+    paginate,
+    transitions_out,
+)
 from facadeops.core.errors import Conflict, InvalidInput
-from facadeops.core.workflow import available_transitions
 
 from . import selectors, services
 from .models import AnnualPlan, ItemType, Origin, PlanItem, PlanStatus, Rain
@@ -28,15 +34,8 @@ from .models import AnnualPlan, ItemType, Origin, PlanItem, PlanStatus, Rain
 PREFIX = "/planning"
 router = Router(tags=["planning"])
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
 
 # -- schemas ----------------------------------------------------------------------------------
-class TransitionOut(Schema):
-    name: str
-    label: str
-    requires_note: bool
-    style: str
 
 
 class PlanOut(Schema):
@@ -199,20 +198,10 @@ class AtRiskOut(Schema):
 
 
 # -- helpers ----------------------------------------------------------------------------------
-def _transitions(obj: Any, user: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": t.name,
-            "label": str(t.label or t.name),
-            "requires_note": t.requires_note,
-            "style": t.style,
-        }
-        for t in available_transitions(obj, user)
-    ]
 
 
 def _detail(plan: AnnualPlan, user: Any) -> AnnualPlan:
-    plan._api_transitions = _transitions(plan, user)  # type: ignore[attr-defined]
+    plan._api_transitions = transitions_out(plan, user)  # type: ignore[attr-defined]
     return plan
 
 
@@ -283,7 +272,7 @@ def get_plan(request: HttpRequest, pk: int) -> Any:
 
 @router.get("/plans/{pk}/transitions", response={200: list[TransitionOut], **ERRORS})
 def plan_transitions(request: HttpRequest, pk: int) -> Any:
-    return _transitions(selectors.plan_get(user=request.user, pk=pk), request.user)
+    return transitions_out(selectors.plan_get(user=request.user, pk=pk), request.user)
 
 
 @router.post("/plans/{pk}/steps", response={200: PlanDetailOut, **ERRORS})

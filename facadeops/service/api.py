@@ -21,10 +21,16 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 
-from facadeops.core.api import ErrorOut, Page, apply_sort, paginate
+from facadeops.core.api import (
+    ERRORS,
+    Page,
+    TransitionOut,
+    apply_sort,
+    paginate,
+    transitions_out,
+)
 from facadeops.core.choices import Urgency
 from facadeops.core.errors import InvalidInput, NotFound
-from facadeops.core.workflow import available_transitions
 
 from . import selectors, services
 from .models import (
@@ -44,8 +50,6 @@ from .models import (
 
 PREFIX = "/service"
 router = Router(tags=["service"])
-
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -73,23 +77,6 @@ def _wo(request: HttpRequest, pk: int) -> WorkOrder:
 
 
 # -- schemas ----------------------------------------------------------------------------------
-class TransitionOut(Schema):
-    name: str
-    label: str
-    requires_note: bool
-    style: str
-
-
-def _transitions(obj: Any, user: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": t.name,
-            "label": str(t.label or t.name),
-            "requires_note": t.requires_note,
-            "style": t.style,
-        }
-        for t in available_transitions(obj, user)
-    ]
 
 
 class RequestOut(Schema):
@@ -255,7 +242,7 @@ class WorkOrderDetailOut(WorkOrderOut):
 
 
 def _detail(request: HttpRequest, wo: WorkOrder) -> WorkOrder:
-    wo._api_transitions = _transitions(wo, request.user)  # type: ignore[attr-defined]
+    wo._api_transitions = transitions_out(wo, request.user)  # type: ignore[attr-defined]
     return wo
 
 
@@ -305,7 +292,7 @@ def list_requests(
 def get_request(request: HttpRequest, pk: int) -> Any:
     req = selectors.request_get(user=request.user, pk=pk)
     data = RequestOut.from_orm(req).dict()
-    data["transitions"] = _transitions(req, request.user)
+    data["transitions"] = transitions_out(req, request.user)
     return data
 
 
@@ -499,7 +486,7 @@ def get_work_order(request: HttpRequest, pk: int) -> Any:
 
 @router.get("/work-orders/{pk}/transitions", response={200: list[TransitionOut], **ERRORS})
 def list_transitions(request: HttpRequest, pk: int) -> Any:
-    return _transitions(_wo(request, pk), request.user)
+    return transitions_out(_wo(request, pk), request.user)
 
 
 class TransitionIn(Schema):
