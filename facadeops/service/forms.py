@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facadeops.core.choices import Urgency
+from facadeops.core.forms import StyledForm, style
 from facadeops.core.roles import Role
 from facadeops.core.widgets import FastCheckboxSelectMultiple, FastSelect
 
@@ -41,19 +42,6 @@ def _dt_widget() -> forms.DateTimeInput:
 
 def _f(form: forms.BaseForm, name: str) -> Any:
     return form.fields[name]
-
-
-def style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            continue
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs.setdefault("class", "form-control")
 
 
 def users_with_role(role: str) -> Any:
@@ -113,12 +101,6 @@ def _show_people(
             # Already normalised (value, label) pairs: set as ChoiceField's setter would
             # without normalising ~1,000 pairs again (same rendering: test_people_choices).
             field._choices = field.widget.choices = [*blank, *rows]
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
 
 
 class VersionField(forms.IntegerField):

@@ -4,6 +4,7 @@ map's colours, and list pages whose query count does not grow with their rows.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -185,7 +186,12 @@ def test_checklist_form_and_raise_work_order(p: dict[str, Any], make_project: An
     items = list(ChecklistItem.objects.filter(is_active=True))
     url = reverse("planning:inspection_create", args=[project.pk])
     c = _client(p["technician"])
-    assert c.get(url).status_code == 200
+    page = c.get(url)
+    assert page.status_code == 200
+    # the pass/fail radios are Bootstrap form-checks, not styled like text inputs
+    html = page.content.decode()
+    assert re.search(rf'<input type="radio" name="ok_{items[0].code}"', html)
+    assert not re.search(r'<input type="radio"[^>]*class="form-control"', html)
     data: dict[str, Any] = {"performed_on": "2026-01-10", "elevation": elevation.pk}
     for i in items:
         data[f"ok_{i.code}"] = "1"
