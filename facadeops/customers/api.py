@@ -15,18 +15,23 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from facadeops.core.api import ErrorOut, Page, apply_sort, paginate
+from facadeops.core.api import (
+    ERRORS,
+    ErrorOut,
+    Page,
+    TransitionOut,
+    apply_sort,
+    paginate,
+    transitions_out,
+)
 from facadeops.core.choices import ClockMode, Urgency
 from facadeops.core.errors import InvalidInput
-from facadeops.core.workflow import available_transitions
 
 from . import selectors, services
 from .models import ContractStatus, Customer, FacadeSystem, GlassType, Project, UseType
 
 PREFIX = "/customers"
 router = Router(tags=["customers"])
-
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 # -- schemas -----------------------------------------------------------------------------------
@@ -253,12 +258,6 @@ class ContractPatch(Schema):
 class TransitionIn(Schema):
     note: str = ""
     version: int | None = None
-
-
-class TransitionOut(Schema):
-    name: str
-    label: str
-    requires_note: bool
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -541,11 +540,7 @@ def update_contract(request: HttpRequest, pk: int, payload: ContractPatch) -> An
 @router.get("/contracts/{int:pk}/transitions", response={200: list[TransitionOut], **ERRORS})
 def contract_transitions(request: HttpRequest, pk: int) -> Any:
     """The workflow steps this user may take on the contract now."""
-    contract = selectors.contract_get(user=request.user, pk=pk)
-    return [
-        {"name": t.name, "label": str(t.label), "requires_note": t.requires_note}
-        for t in available_transitions(contract, request.user)
-    ]
+    return transitions_out(selectors.contract_get(user=request.user, pk=pk), request.user)
 
 
 @router.post("/contracts/{int:pk}/transitions/{name}", response={200: ContractOut, **ERRORS})
