@@ -15,7 +15,7 @@ PYTEST_WORKERS ?= 2
 help:
 	@echo "make run   - set up and serve FacadeOps with demo data on SQLite (http://$(HOST):$(PORT))"
 	@echo "make test  - set up and run lint + the whole test suite (PostgreSQL, SQLite, browser)"
-	@echo "make lint  - ruff, ruff format --check, mypy, makemigrations --check"
+	@echo "make lint  - ruff, ruff format --check, import contracts, mypy, makemigrations --check"
 
 $(BIN)/uv:
 	$(PY) -m venv $(VENV)
@@ -52,6 +52,8 @@ services:
 lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/check_local_imports.py
+	$(BIN)/lint-imports --no-cache
 	FACADEOPS_TESTING=1 $(BIN)/mypy facadeops config
 	FACADEOPS_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -1,6 +1,11 @@
+from importlib import import_module
+
+from django.conf import settings
 from ninja import NinjaAPI
 
-from facadeops.core.api import ActiveSessionAuth, TokenAuth, install_error_handlers
+from facadeops.accounts.api_auth import TokenAuth
+from facadeops.core.api import ActiveSessionAuth, install_error_handlers
+from facadeops.core.attachment_api import router as attachment_router
 
 api = NinjaAPI(
     title="FacadeOps API",
@@ -22,12 +27,7 @@ install_error_handlers(api)
 
 def _mount() -> None:
     """Each app contributes its router from its api.py."""
-    from importlib import import_module
-
-    from facadeops.core.attachment_api import router as attachment_router
-
     api.add_router("/attachments", attachment_router)
-    from django.conf import settings
 
     # Every installed FacadeOps app with an api.py contributes its router.
     apps = [a.split(".", 1)[1] for a in settings.INSTALLED_APPS if a.startswith("facadeops.")]

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "facadeops.core.context_processors.shell",
+                "facadeops.notifications.context_processors.inbox",
             ],
         },
     },

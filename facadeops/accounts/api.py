@@ -15,8 +15,9 @@ from facadeops.core.errors import Forbidden, NotFound
 from facadeops.core.roles import ALL_ROLES, is_staff_member
 
 from . import selectors, services
-from .models import ApiToken, Certificate, Employee, User
-from .permissions import access_employee, can_view_people, is_customer_user, require_view_people
+from .models import ApiToken, Certificate, Department, Employee, User
+from .permissions import can_view_people, is_customer_user, require_view_people
+from .selectors import access_employee
 
 PREFIX = "/accounts"
 router = Router(tags=["people"])
@@ -215,8 +216,6 @@ def me(request: HttpRequest) -> Any:
 @router.get("/departments", response={200: list[DepartmentOut], **ERRORS}, summary="Departments")
 def list_departments(request: HttpRequest) -> Any:
     _staff_only(request.user)
-    from .models import Department
-
     return list(Department.objects.order_by("name"))
 
 

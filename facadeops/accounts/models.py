@@ -4,7 +4,6 @@ certificates and skills."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facadeops.core.models import TimeStampedModel, VersionedModel
+from facadeops.core.tokens import token_digest
 
 
 class Department(TimeStampedModel):
@@ -110,7 +110,7 @@ class ApiToken(TimeStampedModel):
 
     @staticmethod
     def hash(raw: str) -> str:
-        return hashlib.sha256(raw.encode()).hexdigest()
+        return token_digest(raw)
 
     @classmethod
     def generate(cls) -> str:

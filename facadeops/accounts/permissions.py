@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from facadeops.core.errors import Forbidden, NotFound
+from facadeops.core.errors import Forbidden
 from facadeops.core.roles import Role, user_roles
 
 if TYPE_CHECKING:
@@ -61,20 +61,3 @@ def require_manage_people(user: Any) -> None:
 def require_view_people(user: Any) -> None:
     if not can_view_people(user):
         raise Forbidden()
-
-
-def access_employee(user: Any, pk: Any, *, for_change: bool = False) -> Employee:
-    """The single place an employee record is fetched for a user: 404 if it does not exist
-    or the user may not see it, 403 if they may see it but not change it."""
-    from .selectors import employee_list
-
-    try:
-        pk_int = int(pk)
-    except (TypeError, ValueError) as exc:
-        raise NotFound() from exc
-    employee = employee_list(user=user).filter(pk=pk_int).first()
-    if employee is None:
-        raise NotFound()
-    if for_change:
-        require_manage_people(user)
-    return employee

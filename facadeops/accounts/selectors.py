@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from facadeops.core.errors import NotFound
 from facadeops.core.roles import is_staff_member
 
 from .models import (
@@ -19,7 +20,7 @@ from .models import (
     EmployeeStatus,
     User,
 )
-from .permissions import can_view_people, is_customer_user
+from .permissions import can_view_people, is_customer_user, require_manage_people
 
 
 def _today(on: dt.date | None) -> dt.date:
@@ -201,3 +202,18 @@ def certificate_state(cert: Certificate, on: dt.date | None = None, within_days:
 
 def api_token_list(*, user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def access_employee(user: Any, pk: Any, *, for_change: bool = False) -> Employee:
+    """The single place an employee record is fetched for a user: 404 if it does not exist
+    or the user may not see it, 403 if they may see it but not change it."""
+    try:
+        pk_int = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    employee = employee_list(user=user).filter(pk=pk_int).first()
+    if employee is None:
+        raise NotFound()
+    if for_change:
+        require_manage_people(user)
+    return employee

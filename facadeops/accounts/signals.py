@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
+from facadeops.core.roles import ROLE_PERMISSIONS, Role
+
 
 def sync_role_groups(**_: Any) -> None:
-    from django.contrib.auth.models import Group, Permission
-
-    from facadeops.core.roles import ROLE_PERMISSIONS, Role
-
     perms = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.select_related("content_type")
@@ -26,8 +26,6 @@ def sync_role_groups(**_: Any) -> None:
 
 @receiver(post_migrate)
 def _after_migrate(sender: Any, **kwargs: Any) -> None:
-    from django.apps import apps
-
     # Permissions of every app exist once the last app's post_migrate arrives.
     if getattr(sender, "label", "") == list(apps.get_app_configs())[-1].label:
         sync_role_groups()

@@ -25,6 +25,7 @@ from facadeops.core.roles import ALL_ROLES, Role
 from facadeops.core.web import apply_error as apply_errors
 
 from . import selectors, services
+from .demo import DEMO_LOGINS
 from .forms import (
     ApiTokenForm,
     CertificateForm,
@@ -35,7 +36,8 @@ from .forms import (
     RoleForm,
 )
 from .models import Certificate, Department, Employee
-from .permissions import access_employee, can_manage_people, can_view_people, require_manage_people
+from .permissions import can_manage_people, can_view_people, require_manage_people
+from .selectors import access_employee
 
 View = Callable[..., HttpResponse]
 
@@ -63,8 +65,6 @@ class LoginView(auth_views.LoginView):
         ctx = super().get_context_data(**kwargs)
         ctx["show_demo_logins"] = settings.DEBUG
         if settings.DEBUG:
-            from facadeops.accounts.demo import DEMO_LOGINS
-
             ctx["demo_logins"] = DEMO_LOGINS
         return ctx
 

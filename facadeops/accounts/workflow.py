@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from facadeops.audit.services import record
 from facadeops.core.roles import Role
 from facadeops.core.workflow import Transition, TransitionContext, Workflow, register
 
@@ -19,8 +20,6 @@ MANAGERS = frozenset({Role.MANAGEMENT})
 
 def _set_leave_date_and_deactivate(employee: Employee, ctx: TransitionContext) -> None:
     """On leaving: the leave date is set (today unless given) and the login is disabled."""
-    from facadeops.audit.services import record
-
     if employee.leave_date is None:
         employee.leave_date = timezone.localdate()
     user = User.objects.select_for_update().get(pk=employee.user_id)

@@ -12,8 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from facadeops.core.middleware import request_id_var
-
+from .context import request_id_var
 from .models import AuditEvent
 
 

@@ -1,7 +1,8 @@
 """API conventions shared by every router: auth, errors, pagination, sorting.
 
-- Auth: the browser's session (with CSRF on unsafe methods) or ``Authorization: Bearer
-  <personal token>``.
+- Auth: the browser's session (with CSRF on unsafe methods, ``ActiveSessionAuth`` here) or
+  ``Authorization: Bearer <personal token>`` (``facadeops.accounts.api_auth.TokenAuth``:
+  tokens are accounts' data).
 - Errors: always ``{"code", "message", "fields"}`` with a 4xx status, message translated.
 - Lists: ``?page=1&page_size=50`` (max 200) →
   ``{"count", "count_capped", "page", "page_size", "results"}``; ``count`` stops at
@@ -17,18 +18,17 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+from ninja.security import APIKeyHeader, SessionAuth
 
 from .errors import FacadeOpsError, InvalidInput
-from .roles import ALL_ROLES
+from .listing import capped_count
+from .workflow import available_transitions
 
 T = TypeVar("T")
 
@@ -55,8 +55,6 @@ class TransitionOut(Schema):
 
 def transitions_out(obj: Any, user: Any) -> list[dict[str, Any]]:
     """The steps ``user`` may take on ``obj`` now, as ``TransitionOut`` rows."""
-    from .workflow import available_transitions
-
     return [
         {
             "name": t.name,
@@ -75,79 +73,6 @@ class Page(Schema, Generic[T]):
     page: int
     page_size: int
     results: list[T]
-
-
-_TOKEN_SQL: list[tuple[str, list[str]]] = []
-
-
-def _token_sql() -> tuple[str, list[str]]:
-    """PostgreSQL: the token lookup as one SQL statement composed once per process — the
-    token's state, every column of its user and the user's group names — instead of through
-    the ORM on each API request (≈ 0.5 ms of CPU: docs/benchmarks.md,
-    ``counts_by_state_rps``). No User column has a database converter there (asserted in
-    facadeops/core/tests/test_token_auth.py), so the raw values are what the ORM loads."""
-    if not _TOKEN_SQL:
-        from django.contrib.auth.models import Group
-
-        from facadeops.accounts.models import ApiToken, User
-
-        qn = connection.ops.quote_name
-        concrete = list(User._meta.concrete_fields)
-        fields = [f.attname for f in concrete]
-        through = User.groups.through._meta
-        cols = ", ".join(f"u.{qn(str(f.column))}" for f in concrete)
-        # Names from the models, quoted; the digest is a parameter.
-        sql = (
-            f"SELECT t.{qn('id')}, t.{qn('last_used_at')}, t.{qn('expires_at')}, "  # noqa: S608
-            f"t.{qn('revoked_at')}, {cols}, "
-            f"ARRAY(SELECT g.{qn('name')} FROM {qn(Group._meta.db_table)} g "
-            f"JOIN {qn(through.db_table)} ug ON ug.{qn('group_id')} = g.{qn('id')} "
-            f"WHERE ug.{qn('user_id')} = u.{qn('id')}) "
-            f"FROM {qn(ApiToken._meta.db_table)} t "
-            f"JOIN {qn(User._meta.db_table)} u ON u.{qn('id')} = t.{qn('user_id')} "
-            f"WHERE t.{qn('digest')} = %s"
-        )
-        _TOKEN_SQL.append((sql, fields))
-    return _TOKEN_SQL[0]
-
-
-def _token_user(digest: str) -> tuple[Any, Any, Any, Any, Any] | None:
-    """(token id, last used, expires, revoked, user with its roles) of a token digest."""
-    from facadeops.accounts.models import ApiToken, User
-
-    if connection.vendor != "postgresql":
-        try:
-            t = ApiToken.objects.select_related("user").get(digest=digest)
-        except ApiToken.DoesNotExist:
-            return None
-        return t.pk, t.last_used_at, t.expires_at, t.revoked_at, t.user
-    sql, fields = _token_sql()
-    with connection.cursor() as cur:
-        cur.execute(sql, [digest])
-        row = cur.fetchone()
-    if row is None:
-        return None
-    user: Any = User.from_db(connection.alias, fields, row[4 : 4 + len(fields)])
-    user._facadeops_roles = frozenset(n for n in row[-1] if n in ALL_ROLES)
-    return row[0], row[1], row[2], row[3], user
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from facadeops.accounts.models import ApiToken
-
-        found = _token_user(ApiToken.hash(token))
-        if found is None:
-            return None
-        token_id, last_used_at, expires_at, revoked_at, user = found
-        now = timezone.now()
-        usable = revoked_at is None and (expires_at is None or expires_at > now)
-        if not usable or not user.is_active:
-            return None
-        if last_used_at is None or (now - last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-        request.user = user
-        return user
 
 
 class ActiveSessionAuth(SessionAuth):
@@ -226,8 +151,6 @@ def paginate(rows: Any, *, page: int, page_size: int) -> dict[str, Any]:
     """One page of ``rows`` (a queryset, or an object with ``[a:b]`` and
     ``capped_count(cap)``): a fixed number of queries whatever the number of rows — the
     count reads at most ``LIST_COUNT_CAP`` + 1 rows."""
-    from .listing import capped_count
-
     page_size = max(1, min(page_size, settings.API_PAGE_SIZE_MAX))
     page = max(1, min(page, 10**6))
     count, capped = capped_count(rows)
@@ -264,7 +187,6 @@ __all__ = [
     "ActiveSessionAuth",
     "ErrorOut",
     "Page",
-    "TokenAuth",
     "TransitionOut",
     "apply_sort",
     "install_error_handlers",

@@ -49,6 +49,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from facadeops.audit.services import record
+
 from .errors import Forbidden, InvalidInput, NotFound
 from .models import Attachment
 from .roles import Role, has_role
@@ -678,8 +680,6 @@ def attachment_add(
             att.save()
             policy = policy_for(target)
             context = policy.audit_context(target) if policy and policy.audit_context else target
-            from facadeops.audit.services import record
-
             record(
                 actor=actor,
                 verb="attached",
@@ -719,8 +719,6 @@ def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
     policy = policy_for(target)
     context = policy.audit_context(target) if policy and policy.audit_context else target
     with transaction.atomic():
-        from facadeops.audit.services import record
-
         record(
             actor=actor,
             verb="detached",

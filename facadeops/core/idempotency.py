@@ -28,6 +28,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .models import IdempotencyKey
+from .tokens import token_digest
+
 HEADER = "Idempotency-Key"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
 _PREFIX = "/api/v1/"
@@ -40,9 +43,7 @@ def _ttl() -> timedelta:
 def _principal(request: HttpRequest) -> str | None:
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
-        from facadeops.accounts.models import ApiToken
-
-        return "t:" + ApiToken.hash(auth[7:].strip())  # the token's stored digest
+        return "t:" + token_digest(auth[7:].strip())  # the token's stored digest (ApiToken)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"u:{user.pk}"
@@ -63,8 +64,6 @@ class _Abort(Exception):
 
 def purge_expired() -> int:
     """Delete keys older than the TTL (run it from a periodic job); returns how many."""
-    from .models import IdempotencyKey
-
     deleted, _rows = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - _ttl()).delete()
     return deleted
 
@@ -73,8 +72,6 @@ def _claim(principal: str, key: str, request: HttpRequest, digest: str) -> int |
     """Insert the key's row; its id, or None if the key exists. One statement, no savepoint:
     ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, SQLite ≥ 3.35). A request
     with the same key still running holds the unique index: this waits for its end."""
-    from .models import IdempotencyKey
-
     conn = transaction.get_connection()
     qn = conn.ops.quote_name
     cols = ["principal", "key", "method", "path", "body_sha256", "content_type"]
@@ -123,8 +120,6 @@ class IdempotencyMiddleware:
         return self._run(request, principal, key, digest)
 
     def _run(self, request: HttpRequest, principal: str, key: str, digest: str) -> HttpResponse:
-        from .models import IdempotencyKey
-
         try:
             with transaction.atomic():
                 pk = _claim(principal, key, request, digest)
@@ -149,8 +144,6 @@ class IdempotencyMiddleware:
             return abort.response
 
     def _replay(self, principal: str, key: str, digest: str) -> HttpResponse:
-        from .models import IdempotencyKey
-
         row = IdempotencyKey.objects.filter(principal=principal, key=key).first()
         if row is None or row.status_code is None:  # defensive: rows are saved complete
             msg = _("A request with this Idempotency-Key is still being processed; retry.")

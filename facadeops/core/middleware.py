@@ -6,11 +6,12 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
 
-request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+from facadeops.audit.context import request_id_var
+
+__all__ = ["RequestIdLogFilter", "RequestIdMiddleware", "request_id_var"]
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 

@@ -8,21 +8,34 @@ notifications with ``transaction.on_commit``. ``available_transitions()`` answer
 UI (which buttons) and the API (which actions), so they never disagree.
 
 No code outside this module assigns a workflow's state field (a test walks the source).
+
+The engine knows no domain app. Two seams let apps above it join in without an import
+pointing up: ``on_transition_done(subscriber)`` is told, once the transaction has
+committed, of every move taken (``notifications`` subscribes in its ``AppConfig.ready`` and
+sends the inbox/e-mail messages; a failing subscriber is logged and never undoes or breaks
+the move), and ``add_guards(model, name, guards)`` lets an app add guards to another app's
+step (``planning`` adds the DOM-2 weather gate to the work order's start).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+from facadeops.audit.services import record
+from facadeops.audit.verbs import register_verb
 
 from .errors import NotFound, TransitionNotAllowed
 from .roles import has_role
+
+logger = logging.getLogger(__name__)
 
 # A guard returns None/"" when satisfied, or one message / a list of messages when not.
 Guard = Callable[[Any, "TransitionContext"], "str | Iterable[str] | None"]
@@ -95,13 +108,71 @@ class Workflow:
         )
 
 
+@dataclass(frozen=True)
+class TransitionDone:
+    """What subscribers are told once a move has committed."""
+
+    model: type[models.Model]
+    pk: Any
+    workflow: str  # e.g. "work_order"
+    transition: Transition
+    from_state: str
+    to_state: str
+    actor_id: Any
+    note: str
+    # Who the transition's ``notify`` names (the next actors; the actor left out).
+    recipient_ids: tuple[Any, ...]
+
+    @property
+    def verb(self) -> str:
+        return f"{self.workflow}.{self.transition.name}"
+
+    def fresh(self) -> Any:
+        """The object as committed (read when a subscriber needs it)."""
+        return self.model._default_manager.get(pk=self.pk)
+
+
+Subscriber = Callable[[TransitionDone], None]
+_SUBSCRIBERS: list[Subscriber] = []
+
+
+def on_transition_done(subscriber: Subscriber) -> Subscriber:
+    """Subscribe to every committed move (call from an ``AppConfig.ready``). Usable as a
+    decorator; subscribing twice is harmless."""
+    if subscriber not in _SUBSCRIBERS:
+        _SUBSCRIBERS.append(subscriber)
+    return subscriber
+
+
+def _publish(event: TransitionDone) -> None:
+    for subscriber in list(_SUBSCRIBERS):
+        try:
+            subscriber(event)
+        except Exception:  # one failing subscriber never breaks the move or the others
+            logger.exception("transition subscriber %r failed on %s", subscriber, event.verb)
+
+
+_EXTRA_GUARDS: dict[tuple[type[models.Model], str], list[Guard]] = {}
+
+
+def add_guards(model: type[models.Model], name: str, guards: Sequence[Guard]) -> None:
+    """Add guards to step ``name`` of ``model``'s workflow from another app (call from its
+    ``AppConfig.ready``); they run after the step's own guards, with the same reporting."""
+    workflow_for(model).get(name)  # the step must exist
+    extra = _EXTRA_GUARDS.setdefault((model, name), [])
+    extra.extend(g for g in guards if g not in extra)
+
+
+def guards_of(model: type[models.Model], t: Transition) -> list[Guard]:
+    """The step's own guards, then those other apps added."""
+    return [*t.guards, *_EXTRA_GUARDS.get((model, t.name), ())]
+
+
 _REGISTRY: dict[type[models.Model], Workflow] = {}
 
 
 def register(model: type[models.Model], workflow: Workflow) -> Workflow:
     """Bind a workflow to a model (call at import of the app's workflow.py)."""
-    from facadeops.audit.verbs import register_verb
-
     _REGISTRY[model] = workflow
     for t in workflow.transitions:
         if t.label:
@@ -145,7 +216,7 @@ def _check(obj: Any, wf: Workflow, t: Transition, ctx: TransitionContext) -> lis
     failures: list[str] = []
     if t.requires_note and not ctx.note.strip():
         failures.append(_("Please give a reason or comment for this step."))
-    for guard in t.guards:
+    for guard in guards_of(type(obj), t):
         failures.extend(_messages(guard(obj, ctx)))
     return failures
 
@@ -183,8 +254,6 @@ def transition(
 ) -> Any:
     """Take workflow step ``name`` on ``obj`` as ``actor``. Returns the updated object
     (``obj`` itself is refreshed too). Raises TransitionNotAllowed with every reason."""
-    from facadeops.audit.services import record
-
     wf = workflow_for(obj)
     t = wf.get(name)
     model = type(obj)
@@ -217,8 +286,6 @@ def transition(
         if any(f.name == "version" for f in model._meta.concrete_fields):
             update["version"] = F("version") + 1
         if any(f.name == "updated_at" for f in model._meta.concrete_fields):
-            from django.utils import timezone
-
             update["updated_at"] = timezone.now()
         model._default_manager.filter(pk=locked.pk).update(**update)
         locked.refresh_from_db()
@@ -233,35 +300,24 @@ def transition(
             note=ctx.note,
             context=wf.audit_context(locked) if wf.audit_context else None,
         )
-        if t.notify is not None:
-            recipients = [u for u in t.notify(locked, ctx) if u is not None and u != actor]
-            if recipients:
-                _schedule_notifications(locked, wf, t, ctx, recipients)
+        recipients = (
+            [u for u in t.notify(locked, ctx) if u is not None and u != actor]
+            if t.notify is not None
+            else []
+        )
+        if _SUBSCRIBERS:
+            event = TransitionDone(
+                model=model,
+                pk=locked.pk,
+                workflow=wf.name,
+                transition=t,
+                from_state=before_state,
+                to_state=target,
+                actor_id=getattr(actor, "pk", None),
+                note=ctx.note,
+                recipient_ids=tuple(u.pk for u in recipients),
+            )
+            transaction.on_commit(lambda: _publish(event))
     for f in model._meta.concrete_fields:
         setattr(obj, f.attname, getattr(locked, f.attname))
     return locked
-
-
-def _schedule_notifications(
-    obj: Any, wf: Workflow, t: Transition, ctx: TransitionContext, recipients: list[Any]
-) -> None:
-    from facadeops.notifications.services import notify
-
-    title = gettext_lazy("%(record)s: %(step)s")
-    ids = [u.pk for u in recipients]
-    model = type(obj)
-    pk = obj.pk
-    actor_id = getattr(ctx.actor, "pk", None)
-
-    def send() -> None:
-        fresh = model._default_manager.get(pk=pk)
-        notify(
-            recipient_ids=ids,
-            verb=f"{wf.name}.{t.name}",
-            title=str(title) % {"record": fresh, "step": t.label or t.name},
-            body=ctx.note,
-            target=fresh,
-            actor_id=actor_id,
-        )
-
-    transaction.on_commit(send)

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from facadeops.core.choices import ClockMode, Urgency
 from facadeops.core.models import TimeStampedModel, VersionedModel
+from facadeops.core.roles import Role, has_role
 
 
 class Customer(VersionedModel):
@@ -216,7 +217,6 @@ class Project(VersionedModel):
         return reverse("customers:project_detail", args=[self.pk])
 
     def clean(self) -> None:
-        from facadeops.core.roles import Role, has_role
 
         super().clean()
         errors: dict[str, list[Any]] = {}

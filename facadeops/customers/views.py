@@ -33,7 +33,7 @@ from .forms import (
     ServiceLevelDefaultForm,
     ServiceLevelsForm,
 )
-from .importer import XLSX_CONTENT_TYPE, import_ledger, template_workbook
+from .importer import COLUMNS, IMPORT_MAX_BYTES, XLSX_CONTENT_TYPE, import_ledger, template_workbook
 from .models import (
     Customer,
     FacadeSystem,
@@ -474,7 +474,6 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        from .importer import IMPORT_MAX_BYTES
 
         data = upload.read(IMPORT_MAX_BYTES + 1)
         try:
@@ -489,7 +488,6 @@ def ledger_import(request: HttpRequest) -> HttpResponse:
                 status = 422
     elif request.method == "POST":
         status = 422
-    from .importer import COLUMNS
 
     return render(
         request,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from facadeops.accounts.models import User
 from facadeops.core.roles import Role
 
 NAMES = {
@@ -19,8 +20,6 @@ NAMES = {
 
 def channel_actor(channel: str) -> Any:
     from django.contrib.auth.models import Group
-
-    from facadeops.accounts.models import User
 
     username = f"system-{channel}"
     with transaction.atomic():

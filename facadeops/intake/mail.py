@@ -28,7 +28,12 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from facadeops.audit.services import record
+from facadeops.core.attachments import attachment_add
 from facadeops.core.errors import FacadeOpsError
+from facadeops.customers.models import Contact, Customer
+from facadeops.service.models import ServiceRequest
+from facadeops.service.services import request_create
 
 from .actors import channel_actor
 from .models import InboundMail
@@ -85,7 +90,6 @@ def _is_automatic(msg: EmailMessage, sender: str) -> bool:
 
 
 def _match(sender: str) -> dict[str, Any]:
-    from facadeops.customers.models import Contact, Customer
 
     contacts = list(Contact.objects.filter(email__iexact=sender).select_related("customer")[:2])
     if len(contacts) == 1:
@@ -111,7 +115,6 @@ def _attachments(msg: EmailMessage) -> list[ContentFile[bytes]]:
 
 def _keep_attachments(actor: Any, target: Any, files: list[ContentFile[bytes]]) -> list[str]:
     """Attach what passes the content checks; returns a note per refused file."""
-    from facadeops.core.attachments import attachment_add
 
     refused: list[str] = []
     for f in files:
@@ -128,9 +131,6 @@ def _keep_attachments(actor: Any, target: Any, files: list[ContentFile[bytes]]) 
 
 def mail_ingest(raw: bytes) -> InboundMail | None:
     """Record one raw RFC 822 mail; None when it was seen before or is automatic."""
-    from facadeops.audit.services import record
-    from facadeops.service.models import ServiceRequest
-    from facadeops.service.services import request_create
 
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(msg, EmailMessage)

@@ -7,6 +7,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from facadeops.customers.models import Contact, Customer, Project
+from facadeops.service.selectors import caller_lookup
+
 
 @dataclass
 class Suggestion:
@@ -20,8 +23,6 @@ def _norm(text: str) -> str:
 
 
 def suggest(*, email: str = "", phone: str = "", project_text: str = "") -> Suggestion:
-    from facadeops.customers.models import Contact, Customer, Project
-    from facadeops.service.selectors import caller_lookup
 
     reasons: list[str] = []
     customers: dict[int, Any] = {}

@@ -7,6 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from facadeops.core.errors import NotFound
+from facadeops.core.tokens import token_digest
+from facadeops.service.selectors import caller_lookup
 
 from .models import HotlineCall, WebSubmission
 from .permissions import require_desk
@@ -14,7 +16,6 @@ from .permissions import require_desk
 
 def submission_by_token(*, raw: str) -> WebSubmission:
     """The public tracking page: the token is the only key (404 otherwise)."""
-    from .services import token_digest
 
     try:
         return WebSubmission.objects.select_related("request", "request__work_order").get(
@@ -56,8 +57,6 @@ def hotline_pops(*, user: Any, limit: int = 5) -> list[dict[str, Any]]:
 
     from django.db.models import Q
     from django.utils import timezone
-
-    from facadeops.service.selectors import caller_lookup
 
     require_desk(user)
     since = timezone.now() - timedelta(minutes=POP_MINUTES)

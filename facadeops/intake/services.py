@@ -3,7 +3,6 @@ through ``service.services.request_create`` in the channel's name, in one transa
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -14,20 +13,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from facadeops.accounts.models import User
+from facadeops.audit.services import record, snapshot
+from facadeops.core.attachments import detect_type
 from facadeops.core.errors import InvalidInput
+from facadeops.core.tokens import token_digest
+from facadeops.service.selectors import request_list
+from facadeops.service.services import request_create, request_update
 
 from .actors import channel_actor
 from .matching import suggest
 from .models import HotlineCall, WebSubmission
+from .permissions import DESK_ROLES, require_desk
 
 # (submissions, seconds) allowed per sender address; settings.INTAKE_WEB_RATE_LIMIT.
 DEFAULT_RATE = (5, 3600)
 MAX_PHOTOS = 5
 MAX_DESCRIPTION = 4000
-
-
-def token_digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def rate_limited(key: str) -> bool:
@@ -45,7 +47,6 @@ def rate_limited(key: str) -> bool:
 
 
 def _check_photos(photos: Sequence[Any]) -> None:
-    from facadeops.core.attachments import detect_type
 
     if len(photos) > MAX_PHOTOS:
         msg = _("Send at most %(n)s photos.") % {"n": MAX_PHOTOS}
@@ -73,7 +74,6 @@ def web_submit(
 ) -> tuple[WebSubmission, str]:
     """REG-2.1.1 website: record the message as a request of channel "website" with a
     suggested customer and project; returns the submission and the raw tracking token."""
-    from facadeops.service.services import request_create
 
     name = str(data.get("name") or "").strip()
     phone = str(data.get("phone") or "").strip()
@@ -129,7 +129,6 @@ def web_submit(
 
 def suggestion_apply(*, actor: Any, submission: WebSubmission, expected_version: int) -> Any:
     """The agent confirms the suggested customer and project on the request."""
-    from facadeops.service.services import request_update
 
     data: dict[str, Any] = {}
     if submission.suggested_project is not None:
@@ -155,9 +154,6 @@ def hotline_call_received(
     """The phone system reports an incoming call: record it (idempotent by call id) and
     route it to the agent on that extension when one is known, else to every duty agent.
     Returns the call and whether it was new."""
-    from facadeops.accounts.models import User
-
-    from .permissions import DESK_ROLES
 
     call_id = str(call_id or "").strip()
     number = _digits(str(caller_number or "").strip())
@@ -192,10 +188,6 @@ def hotline_call_notes(
 ) -> HotlineCall:
     """The agent keeps the call notes and links the call to the request it became; the
     notes show on that request's history."""
-    from facadeops.audit.services import record, snapshot
-    from facadeops.service.selectors import request_list
-
-    from .permissions import require_desk
 
     require_desk(actor)
     notes = str(notes or "").strip()

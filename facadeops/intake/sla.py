@@ -13,6 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from facadeops.notifications.models import Notification
+from facadeops.notifications.services import notify
+from facadeops.service.models import WorkOrder
+from facadeops.service.sla import BEFORE_ARRIVAL, BEFORE_COMPLETION
+
 WARN_SHARE = Decimal("0.8")
 
 
@@ -28,11 +33,6 @@ def warn_due_soon(now: dt.datetime | None = None) -> list[tuple[Any, str]]:
     """Warn the assignee of every open work order past 80 % of a running deadline (and not
     yet late). Returns the (work order, clock) pairs warned now."""
     from django.contrib.contenttypes.models import ContentType
-
-    from facadeops.notifications.models import Notification
-    from facadeops.notifications.services import notify
-    from facadeops.service.models import WorkOrder
-    from facadeops.service.sla import BEFORE_ARRIVAL, BEFORE_COMPLETION
 
     now = now or timezone.now()
     ct = ContentType.objects.get_for_model(WorkOrder)

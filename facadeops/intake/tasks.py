@@ -7,11 +7,13 @@ from typing import Any
 
 from celery import shared_task
 
+from .mail import fetch_mail
+from .sla import warn_due_soon
+
 
 @shared_task(name="intake.sla_warn")
 def sla_warn_task() -> int:
     """X-9.2: warn assignees at 80 % of a running deadline; returns how many were warned."""
-    from .sla import warn_due_soon
 
     return len(warn_due_soon())
 
@@ -20,7 +22,5 @@ def sla_warn_task() -> int:
 def fetch_mail_task() -> dict[str, Any]:
     """REG-2.1.1: read the service mailbox (IMAP); returns the counts of this run."""
     from dataclasses import asdict
-
-    from .mail import fetch_mail
 
     return asdict(fetch_mail())

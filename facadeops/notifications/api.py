@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from facadeops.core.api import ErrorOut, Page, paginate
+from facadeops.core.errors import InvalidInput
 
 from . import selectors, services
 
@@ -88,10 +90,6 @@ def unread_count(request: HttpRequest) -> Any:
 
 @router.post("/read", response={200: MarkReadOut, 422: ErrorOut}, url_name="notification_read")
 def mark_read(request: HttpRequest, payload: MarkReadIn) -> Any:
-    from django.utils.translation import gettext as _
-
-    from facadeops.core.errors import InvalidInput
-
     if payload.ids is None and not payload.all:
         msg = _("Give the ids to mark as read, or all=true.")
         raise InvalidInput(msg, fields={"ids": [msg]})

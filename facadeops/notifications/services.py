@@ -4,15 +4,23 @@ external deliveries (X-9.3) put in the ``Delivery`` outbox in the same transacti
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from facadeops.core.errors import InvalidInput
+
 from .models import Delivery, Notification, Preference
+from .tasks import send_due_task
+
+logger = logging.getLogger(__name__)
 
 # Verbs that are urgent whatever their target: service-level warnings and escalations,
 # hotline calls. A target with urgency emergency/urgent makes any item urgent.
@@ -56,15 +64,11 @@ def preference_for(user: Any) -> Preference:
 
 def preference_save(*, actor: Any, data: dict[str, Any]) -> Preference:
     """Each user sets only their own channels."""
-    from facadeops.core.errors import InvalidInput
-
     pref = preference_for(actor)
     for key in ("email", "webhook", "digest", "webhook_url"):
         if key in data:
             setattr(pref, key, data[key])
     pref.webhook_url = str(pref.webhook_url or "").strip()
-    from django.core.exceptions import ValidationError
-
     try:
         pref.full_clean(exclude=["user"])
     except ValidationError as exc:
@@ -80,8 +84,6 @@ def _recipients(
     """Active recipients and their saved preferences. Users passed in ``given`` (active,
     read in this request) are not read again; nor their preference when it was read with
     them (``select_related("notification_preference")``)."""
-    from django.contrib.auth import get_user_model
-
     users: dict[int, Any] = {}
     prefs: dict[int, Preference] = {}
     known = {u.pk: u for u in given or () if u is not None and getattr(u, "is_active", False)}
@@ -197,14 +199,10 @@ def notify(
 
 def _kick_sender() -> None:
     """Send the urgent deliveries now (in-process without Redis, else on a worker)."""
-    from .tasks import send_due_task
-
     try:
         send_due_task.delay()
     except Exception:  # broker down: the beat job picks them up
-        import logging
-
-        logging.getLogger(__name__).warning("could not queue notifications.send_due")
+        logger.warning("could not queue notifications.send_due")
 
 
 def mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .channels import send_due
+
 
 @shared_task(name="notifications.send_due")
 def send_due_task() -> dict[str, int]:
     """X-9.3: send the due e-mail and chat-group deliveries (urgent at once, digests at the
     digest hour); failures stay on the row and are retried with back-off."""
-    from .channels import send_due
-
     return send_due()

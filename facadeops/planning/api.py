@@ -26,7 +26,9 @@ from facadeops.core.api import (
     paginate,
     transitions_out,
 )
-from facadeops.core.errors import Conflict, InvalidInput
+from facadeops.core.errors import Conflict, Forbidden, InvalidInput
+from facadeops.core.roles import is_staff_member
+from facadeops.service.models import DefectType
 
 from . import selectors, services
 from .models import AnnualPlan, ItemType, Origin, PlanItem, PlanStatus, Rain
@@ -403,7 +405,6 @@ def elevation_map(request: HttpRequest, pk: int) -> Any:
 
 @router.post("/elevations/{pk}/pins", response={201: PinOut, **ERRORS})
 def pin_defect(request: HttpRequest, pk: int, payload: PinIn) -> Any:
-    from facadeops.service.models import DefectType
 
     elevation = selectors.elevation_get(user=request.user, pk=pk)
     panel = elevation.panels.filter(pk=payload.panel_id).first()
@@ -425,8 +426,6 @@ def pin_defect(request: HttpRequest, pk: int, payload: PinIn) -> Any:
 # -- DOM-2 weather ----------------------------------------------------------------------------
 @router.get("/forecasts", response={200: list[ForecastOut], **ERRORS})
 def list_forecasts(request: HttpRequest, city: str = "") -> Any:
-    from facadeops.core.errors import Forbidden
-    from facadeops.core.roles import is_staff_member
 
     if not is_staff_member(request.user):
         raise Forbidden()
@@ -447,8 +446,6 @@ def save_forecast(request: HttpRequest, payload: ForecastIn) -> Any:
 @router.get("/at-risk", response={200: list[AtRiskOut], **ERRORS})
 def at_risk(request: HttpRequest, days: int = 3) -> Any:
     """DOM-2: open exterior work orders of the coming days whose forecast breaks a limit."""
-    from facadeops.core.errors import Forbidden
-    from facadeops.core.roles import is_staff_member
 
     if not is_staff_member(request.user):
         raise Forbidden()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facadeops.core.forms import StyledForm, StyledModelForm, style
 from facadeops.core.roles import Role
+from facadeops.service.models import DefectType
 
 from .models import (
     AnnualPlan,
@@ -80,7 +81,6 @@ class PinForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from facadeops.service.models import DefectType
 
         self.fields["defect_type"].queryset = DefectType.objects.filter(  # type: ignore[attr-defined]
             is_active=True

@@ -14,6 +14,17 @@ from facadeops.core.models import TimeStampedModel, VersionedModel
 
 USER = settings.AUTH_USER_MODEL
 
+# States of a plan item's work order (service.WOStatus values): the work is done / held up.
+DONE_WO_STATES = {
+    "completed",
+    "customer_acceptance",
+    "record",
+    "record_review",
+    "to_archive",
+    "archived",
+}
+BLOCKED_WO_STATES = {"on_hold", "paused", "rectification", "change_review", "change_approval"}
+
 
 class ItemType(models.TextChoices):
     FULL_INSPECTION = "full_inspection", _("Full inspection")

@@ -9,10 +9,15 @@ from typing import Any
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
+from facadeops.core.attachments import attachments_of
 from facadeops.core.errors import NotFound
 from facadeops.customers.selectors import project_list
+from facadeops.service.models import PartReplacement, WorkOrder, WOStatus
+from facadeops.service.selectors import work_order_list
 
 from .models import (
+    BLOCKED_WO_STATES,
+    DONE_WO_STATES,
     AnnualPlan,
     ChecklistResult,
     Elevation,
@@ -22,9 +27,10 @@ from .models import (
     Panel,
     PanelDefect,
     PlanItem,
+    QuarterlyReview,
 )
 from .schedule import Due, project_due
-from .services import BLOCKED_WO_STATES, DONE_WO_STATES
+from .weather import access_method_of, violations
 
 SEVERITY_RANK = {"S1": 1, "S2": 2, "S3": 3}
 
@@ -203,10 +209,6 @@ def progress(*, user: Any, year: int, on: dt.date | None = None) -> dict[str, An
 def at_risk(*, user: Any, days: int = 3, on: dt.date | None = None) -> list[dict[str, Any]]:
     """DOM-2: the dispatcher's view — open exterior work orders planned in the coming days
     whose day's forecast breaks a limit."""
-    from facadeops.service.models import WOStatus
-    from facadeops.service.selectors import work_order_list
-
-    from .weather import access_method_of, violations
 
     on = on or timezone.localdate()
     end = on + dt.timedelta(days=days)
@@ -251,7 +253,6 @@ def at_risk(*, user: Any, days: int = 3, on: dt.date | None = None) -> list[dict
 def panel_history(*, panel: Panel) -> dict[str, Any]:
     """A panel's history: its pinned defects (open and resolved), the repairs (work orders
     of the findings pinned to it) and the parts replaced in those work orders."""
-    from facadeops.service.models import PartReplacement, WorkOrder
 
     pins = list(
         panel.defects.select_related("defect_type", "finding__work_order", "inspection").order_by(
@@ -273,7 +274,6 @@ def panel_history(*, panel: Panel) -> dict[str, Any]:
 
 def background_of(elevation: Elevation) -> Any:
     """The latest image attached to the elevation (drawing or photo), or None."""
-    from facadeops.core.attachments import attachments_of
 
     return attachments_of(elevation).filter(kind="image").first()
 
@@ -298,7 +298,6 @@ def inspection_get(*, user: Any, pk: Any) -> Inspection:
 
 
 def review_get(*, user: Any, pk: Any) -> Any:
-    from .models import QuarterlyReview
 
     ids = projects_visible(user=user).values("pk")
     return _get(

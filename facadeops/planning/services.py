@@ -15,13 +15,19 @@ from django.utils.translation import gettext_lazy
 
 from facadeops.audit.services import record
 from facadeops.audit.verbs import register_verb
+from facadeops.core.choices import Urgency
 from facadeops.core.errors import Conflict, Forbidden, InvalidInput
 from facadeops.core.roles import Role, has_role
 from facadeops.core.services import create_record, update_record
 from facadeops.core.workflow import transition
+from facadeops.customers.models import Project
+from facadeops.service.models import DefectFinding, Nature, WorkOrder
+from facadeops.service.rules import users_with_role
+from facadeops.service.services import work_order_create
 
 from . import permissions as perms
 from .models import (
+    DONE_WO_STATES,
     AnnualPlan,
     ChecklistItem,
     ChecklistResult,
@@ -49,16 +55,6 @@ register_verb("planning.drafted", gettext_lazy("Annual plans drafted"))
 register_verb("planning.revised", gettext_lazy("Plan revision started"))
 register_verb("planning.event", gettext_lazy("Disaster event: inspections required"))
 register_verb("planning.work_orders", gettext_lazy("Work orders generated from the plan"))
-
-DONE_WO_STATES = {
-    "completed",
-    "customer_acceptance",
-    "record",
-    "record_review",
-    "to_archive",
-    "archived",
-}
-BLOCKED_WO_STATES = {"on_hold", "paused", "rectification", "change_review", "change_approval"}
 
 
 def _invalid(field: str, message: str) -> InvalidInput:
@@ -277,8 +273,6 @@ def inspection_record(
 
 def checklist_raise_work_order(*, actor: Any, result: ChecklistResult) -> Any:
     """DOM-1.7: a failed checklist point raises a work order (REG-2 chain)."""
-    from facadeops.core.choices import Urgency
-    from facadeops.service.services import work_order_create
 
     if result.ok:
         raise Conflict(_("Only a failed checklist point raises a work order."))
@@ -341,7 +335,6 @@ def gather_facts(projects: list[Any], year: int) -> dict[int, dict[str, Any]]:
     """REG-3.1.1: per project usage, condition and history in a fixed number of queries:
     work orders of the year, defects by severity (findings and pins, open ones),
     complaints, last inspection per rule, age."""
-    from facadeops.service.models import DefectFinding, WorkOrder
 
     ids = [p.pk for p in projects]
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -391,7 +384,6 @@ def gather_facts(projects: list[Any], year: int) -> dict[int, dict[str, Any]]:
 
 
 def _recent_s1(ids: list[int], since: dt.date) -> set[int]:
-    from facadeops.service.models import DefectFinding
 
     found = set(
         DefectFinding.objects.filter(
@@ -503,7 +495,6 @@ def draft_plans(
     ``bulk_create`` (a fixed number of queries per batch), reporting progress to the
     callback (CLI) and to the ``DraftRun`` row (UI). Idempotent: existing plans are
     skipped."""
-    from facadeops.customers.models import Project
 
     perms.require(actor, perms.PLAN_EDITORS, _("drafting annual plans"))
     if not 2000 <= int(year) <= 2100:
@@ -824,7 +815,6 @@ def plan_diff(old: AnnualPlan, new: AnnualPlan) -> dict[str, list[Any]]:
 # Execution (REG-3.3.1 – REG-3.3.3)
 # =========================================================================================
 def _system_actor(project: Any) -> Any:
-    from facadeops.service.rules import users_with_role
 
     if project.service_head_id:
         return project.service_head
@@ -836,9 +826,6 @@ def generate_work_orders(*, on: dt.date | None = None) -> list[Any]:
     """REG-3.3.1: items of published current plans become work orders ahead of their
     window (lead days per item type are data). Idempotent: an item with a work order is
     never turned again (its row is locked while being turned)."""
-    from facadeops.core.choices import Urgency
-    from facadeops.service.models import Nature
-    from facadeops.service.services import work_order_create
 
     on = on or timezone.localdate()
     lead = {p.item_type: p.lead_days for p in RoutinePolicy.objects.all()}
@@ -912,6 +899,28 @@ def routine_skips(item_type: str) -> set[str]:
     """REG-3.3.1: the REG-2 steps routine work of this type may skip (company data)."""
     policy = RoutinePolicy.objects.filter(item_type=item_type).first()
     return policy.steps if policy else set()
+
+
+def routine_skips_of(work_orders: list[WorkOrder]) -> dict[int, set[str]]:
+    """REG-3.3.1 for the work-order workflow (registered with
+    ``service.rules.register_skip_source``): for each work order made from a plan item, the
+    steps its first item's type may skip — two queries for any number of work orders."""
+    first: dict[int, str] = {}
+    rows = (
+        PlanItem.objects.filter(work_order__in=[wo.pk for wo in work_orders])
+        .order_by("work_order_id", "id")
+        .values_list("work_order_id", "item_type")
+    )
+    for wo_id, item_type in rows:
+        if wo_id is not None:
+            first.setdefault(wo_id, item_type)
+    if not first:
+        return {}
+    policies = {
+        p.item_type: p.steps
+        for p in RoutinePolicy.objects.filter(item_type__in=set(first.values()))
+    }
+    return {wo_id: set(policies.get(item_type, set())) for wo_id, item_type in first.items()}
 
 
 def item_feedback(*, actor: Any, item: PlanItem, effect: str, satisfaction: Any) -> PlanItem:

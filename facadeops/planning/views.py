@@ -25,6 +25,7 @@ from facadeops.core.roles import has_role, is_staff_member
 from facadeops.core.web import domain_errors
 from facadeops.core.web import run_service as _run
 from facadeops.customers.selectors import project_get
+from facadeops.service.permissions import WORK_ORDER_CREATORS
 
 from . import forms as f
 from . import permissions as perms
@@ -36,6 +37,7 @@ from .models import (
     Outcome,
     PlanStatus,
 )
+from .tasks import draft_plans_task
 
 ViewFunc = Callable[..., HttpResponse]
 COLOURS = {"S1": "#dc3545", "S2": "#fd7e14", "S3": "#ffc107", "": "#198754"}
@@ -372,7 +374,6 @@ def inspection_create(request: HttpRequest, project_pk: int) -> HttpResponse:
 
 @domain_errors
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from facadeops.service.permissions import WORK_ORDER_CREATORS
 
     insp = selectors.inspection_get(user=request.user, pk=pk)
     return render(
@@ -432,7 +433,6 @@ class PlanListView(RecordListView):
 @domain_errors
 def draft_start(request: HttpRequest) -> HttpResponse:
     """REG-3.1.1/3.1.2: draft next year's plans for every project (in the background)."""
-    from .tasks import draft_plans_task
 
     if not has_role(request.user, perms.PLAN_EDITORS):
         raise PermissionDenied

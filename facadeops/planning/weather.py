@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from facadeops.service.rules import approved_plan
+
 from .models import Forecast, Rain, WeatherLimit
 
 if TYPE_CHECKING:
@@ -108,7 +110,6 @@ def forecast_for(city: str, day: dt.date) -> Forecast | None:
 
 
 def access_method_of(wo: Any) -> str:
-    from facadeops.service.rules import approved_plan
 
     plan = approved_plan(wo)
     return plan.access_method if plan is not None else ""

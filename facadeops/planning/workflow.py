@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from facadeops.core.roles import Role
 from facadeops.core.workflow import Transition, TransitionContext, Workflow, register
+from facadeops.service.rules import users_with_role
 
 from .models import AnnualPlan, PlanStatus
 from .permissions import is_plan_pm
@@ -55,7 +56,6 @@ def _mark_published(plan: AnnualPlan, ctx: TransitionContext) -> None:
 
 
 def _tech_heads(plan: AnnualPlan, ctx: TransitionContext) -> list[Any]:
-    from facadeops.service.rules import users_with_role
 
     return users_with_role(R.TECH_HEAD)
 

@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from facadeops.core.api import ErrorOut, Page, paginate
+from facadeops.core.errors import InvalidInput
+from facadeops.customers.models import Project
+from facadeops.service.models import WorkOrder
 
 from . import selectors, services
 
@@ -157,9 +160,6 @@ def rating(request: HttpRequest, wo_id: int, payload: RatingIn) -> Any:
     url_name="portal_complaint",
 )
 def complaint(request: HttpRequest, payload: ComplaintIn) -> Any:
-    from facadeops.core.errors import InvalidInput
-    from facadeops.customers.models import Project
-    from facadeops.service.models import WorkOrder
 
     data: dict[str, Any] = {"subject": payload.subject, "description": payload.description}
     if payload.project_id is not None:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from facadeops.core.choices import Urgency
+from facadeops.customers.models import Customer
 
 W = {"class": "form-control"}
 S = {"class": "form-select"}
@@ -109,7 +110,6 @@ class InvitationForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from facadeops.customers.models import Customer
 
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = Customer.objects.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]

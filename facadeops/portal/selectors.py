@@ -6,14 +6,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from facadeops.audit.models import AuditEvent
+from facadeops.audit.verbs import label_for
 from facadeops.core.errors import NotFound
+from facadeops.customers.models import Project
 from facadeops.service import selectors as service_selectors
 
 from .permissions import require_customer
 
 
 def project_list(*, user: Any) -> QuerySet[Any]:
-    from facadeops.customers.models import Project
 
     require_customer(user)
     return Project.objects.filter(customer_id=user.customer_id).order_by("name", "id")
@@ -57,9 +59,6 @@ def status_history(obj: Any) -> list[dict[str, Any]]:
     """The record's status changes for the customer: time, step and the new status (notes
     and people are internal and left out)."""
     from django.contrib.contenttypes.models import ContentType
-
-    from facadeops.audit.models import AuditEvent
-    from facadeops.audit.verbs import label_for
 
     ct = ContentType.objects.get_for_model(obj)
     field = type(obj)._meta.get_field("status")

@@ -14,9 +14,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from facadeops.accounts.models import User
 from facadeops.audit.services import record
 from facadeops.core.errors import Conflict, InvalidInput, NotFound
+from facadeops.core.roles import Role
 from facadeops.core.services import create_record
+from facadeops.notifications.services import notify
+from facadeops.service.rules import users_with_role
+from facadeops.service.services import customer_acceptance_record, request_create
 
 from .models import PortalComplaint, PortalInvitation, SatisfactionRating
 from .permissions import require_customer, require_inviter
@@ -82,9 +87,6 @@ def invitation_accept(*, raw_token: str, username: str, password: str) -> Any:
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    from facadeops.accounts.models import User
-    from facadeops.core.roles import Role
-
     with transaction.atomic():
         inv = (
             PortalInvitation.objects.select_for_update()
@@ -128,7 +130,6 @@ def invitation_accept(*, raw_token: str, username: str, password: str) -> Any:
 
 def portal_request_submit(*, actor: Any, data: dict[str, Any], uploads: Any = ()) -> Any:
     """A request or inquiry from the portal (channel portal, the actor's own customer)."""
-    from facadeops.service.services import request_create
 
     require_customer(actor)
     project = data.get("project")
@@ -153,7 +154,6 @@ def acceptance_sign(
     *, actor: Any, work_order: Any, accepted: bool, signer_name: str, signature: str, reason: str
 ) -> Any:
     """REG-2.4.1: remote acceptance from the portal."""
-    from facadeops.service.services import customer_acceptance_record
 
     require_customer(actor)
     if work_order.customer_id != actor.customer_id:
@@ -227,9 +227,6 @@ def complaint_file(*, actor: Any, data: dict[str, Any]) -> PortalComplaint:
 
 
 def _notify_heads(complaint: PortalComplaint) -> None:
-    from facadeops.core.roles import Role
-    from facadeops.notifications.services import notify
-    from facadeops.service.rules import users_with_role
 
     heads = [
         *users_with_role(Role.SERVICE_HEAD, with_preference=True),

@@ -30,10 +30,16 @@ from facadeops.core.api import (
     transitions_out,
 )
 from facadeops.core.choices import Urgency
-from facadeops.core.errors import InvalidInput, NotFound
+from facadeops.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from facadeops.core.listing import capped_count
+from facadeops.core.roles import Role, has_role
+from facadeops.customers.models import Contact, Customer, Project
+from facadeops.materials.models import Material
 
+from . import permissions as perms
 from . import selectors, services
 from .models import (
+    OPEN_STATES,
     AccessMethod,
     Channel,
     DefectType,
@@ -67,7 +73,6 @@ def _user(pk: Any, field: str) -> Any:
 
 
 def _material(pk: Any, field: str = "material_id") -> Any:
-    from facadeops.materials.models import Material
 
     return _get(Material, pk, field, Material.objects.filter(is_active=True))
 
@@ -298,7 +303,6 @@ def get_request(request: HttpRequest, pk: int) -> Any:
 
 @router.post("/requests", response={201: RequestOut, **ERRORS})
 def create_request(request: HttpRequest, payload: RequestIn) -> Any:
-    from facadeops.customers.models import Contact, Customer, Project
 
     body = payload.dict()
     data = {k: v for k, v in body.items() if k not in {"customer_id", "contact_id", "project_id"}}
@@ -329,7 +333,6 @@ class RequestPatch(RequestIn):
 @router.put("/requests/{pk}", response={200: RequestOut, **ERRORS})
 def update_request(request: HttpRequest, pk: int, payload: RequestPatch) -> Any:
     """Correct a request still open (REG-2.1.2); a stale ``version`` is a 409."""
-    from facadeops.customers.models import Contact, Customer, Project
 
     req = selectors.request_get(user=request.user, pk=pk)
     body = payload.dict()
@@ -404,8 +407,6 @@ def list_work_orders(
     if status:
         qs = qs.filter(status__in=status)
     if open_only:
-        from .models import OPEN_STATES
-
         qs = qs.filter(status__in=OPEN_STATES)
     if urgency:
         qs = qs.filter(urgency=urgency)
@@ -442,7 +443,6 @@ class _Columns:
         self.qs = qs
 
     def capped_count(self, cap: int) -> tuple[int, bool]:
-        from facadeops.core.listing import capped_count
 
         return capped_count(self.qs, cap)
 
@@ -498,8 +498,6 @@ class TransitionIn(Schema):
 def take_transition(request: HttpRequest, pk: int, name: str, payload: TransitionIn) -> Any:
     wo = _wo(request, pk)
     if payload.version is not None and payload.version != wo.version:
-        from facadeops.core.errors import Conflict
-
         raise Conflict()
     services.work_order_transition(actor=request.user, work_order=wo, name=name, note=payload.note)
     return _detail(request, _wo(request, pk))
@@ -516,7 +514,6 @@ class WorkOrderIn(Schema):
 
 @router.post("/work-orders", response={201: WorkOrderOut, **ERRORS})
 def create_work_order(request: HttpRequest, payload: WorkOrderIn) -> Any:
-    from facadeops.customers.models import Project
 
     wo = services.work_order_create(
         actor=request.user,
@@ -878,8 +875,6 @@ class BoardColumnOut(Schema):
 
 @router.get("/board", response={200: list[BoardColumnOut], **ERRORS})
 def board(request: HttpRequest) -> Any:
-    from facadeops.core.errors import Forbidden
-    from facadeops.core.roles import Role, has_role
 
     if not has_role(request.user, Role.SERVICE_HEAD, Role.MANAGEMENT):
         raise Forbidden()
@@ -902,17 +897,13 @@ def my_work_today(request: HttpRequest) -> Any:
 
 @router.get("/dashboard", response={200: dict[str, Any], **ERRORS})
 def dashboard(request: HttpRequest) -> Any:
-    from facadeops.core.errors import Forbidden
-    from facadeops.core.roles import has_role
 
-    from .views import DASHBOARD_ROLES, _dashboard_payload
-
-    if not has_role(request.user, *DASHBOARD_ROLES):
+    if not has_role(request.user, *perms.DASHBOARD_ROLES):
         raise Forbidden()
 
     def render(figures: dict[str, Any]) -> bytes:
         # as ninja renders a dict: its JSON encoder, UTF-8
-        return json.dumps(_dashboard_payload(figures), cls=NinjaJSONEncoder).encode()
+        return json.dumps(selectors.dashboard_payload(figures), cls=NinjaJSONEncoder).encode()
 
     # The JSON itself is cached (per scope and language) under the figures' version: a hit
     # is one cache round trip (docs/benchmarks.md, counts_by_state_rps).

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +14,7 @@ class ServiceConfig(AppConfig):
         from . import permissions as perms
         from . import workflow  # noqa: F401  (registers the work-order workflows)
         from .models import Assessment, ServiceRequest, WorkOrder
+        from .signals import connect_dashboard_invalidation
 
         register_attachment_policy(
             WorkOrder,
@@ -48,40 +47,4 @@ class ServiceConfig(AppConfig):
             ("wo.rectification_done", _("rectification done")),
         ]:
             register_verb(verb, label)
-        _connect_dashboard_invalidation(WorkOrder)
-
-
-def _connect_dashboard_invalidation(work_order_model: Any) -> None:
-    """Every work-order write bumps the dashboard cache version (now and again at commit,
-    so a figure computed by a concurrent request before the commit is not kept): its
-    save()/delete(), and every audited change of it — each workflow transition, triage,
-    reassignment and escalation writes an audit event on the work order."""
-    from django.db import transaction
-    from django.db.models.signals import post_delete, post_save
-
-    from facadeops.audit.models import AuditEvent
-
-    from .selectors import dashboard_version_bump
-
-    def bump(**_kwargs: Any) -> None:
-        dashboard_version_bump()
-        transaction.on_commit(dashboard_version_bump)
-
-    def on_event(sender: Any, instance: Any, created: bool = False, **_kwargs: Any) -> None:
-        from django.contrib.contenttypes.models import ContentType
-
-        if created and instance.target_type_id == (
-            ContentType.objects.get_for_model(work_order_model).pk
-        ):
-            bump()
-
-    # weak=False: the receivers are local functions (a weak reference would drop them).
-    post_save.connect(
-        bump, sender=work_order_model, weak=False, dispatch_uid="service.dashboard.wo_save"
-    )
-    post_delete.connect(
-        bump, sender=work_order_model, weak=False, dispatch_uid="service.dashboard.wo_del"
-    )
-    post_save.connect(
-        on_event, sender=AuditEvent, weak=False, dispatch_uid="service.dashboard.audit"
-    )
+        connect_dashboard_invalidation(WorkOrder)

@@ -12,10 +12,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from facadeops.accounts.selectors import users_with_valid_height_certificate
 from facadeops.core.choices import Urgency
 from facadeops.core.forms import StyledForm, style
 from facadeops.core.roles import Role
 from facadeops.core.widgets import FastCheckboxSelectMultiple, FastSelect
+from facadeops.customers.models import Contact, Customer, Project
+from facadeops.materials.models import Material
 
 from .models import (
     OPEN_STATES,
@@ -143,7 +146,6 @@ class RequestForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from facadeops.customers.models import Contact, Customer, Project
 
         _f(self, "customer").queryset = Customer.objects.filter(is_active=True).order_by("name")
         _f(self, "contact").queryset = Contact.objects.select_related("customer").order_by("name")
@@ -196,7 +198,6 @@ class WorkOrderCreateForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from facadeops.customers.models import Project
 
         _f(self, "project").queryset = Project.objects.select_related("customer").order_by("name")
         _f(self, "project").label_from_instance = lambda p: f"{p.name} · {p.customer}"
@@ -336,8 +337,6 @@ class PlanForm(StyledForm):
     def clean(self) -> dict[str, Any]:
         from decimal import Decimal, InvalidOperation
 
-        from facadeops.materials.models import Material
-
         data = super().clean() or {}
         rows = self.raw_lines()
         ids = [r["material"] for r in rows if str(r["material"]).isdigit()]
@@ -388,7 +387,6 @@ class AssignForm(StyledForm):
 
     def __init__(self, *args: Any, certified: set[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from facadeops.accounts.selectors import users_with_valid_height_certificate
 
         staff = users_with_role(Role.SERVICE_STAFF)
         if certified is None:
@@ -433,7 +431,6 @@ class ReassignForm(StyledForm):
 class _MaterialMixin(StyledForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from facadeops.materials.models import Material
 
         _f(self, "material").queryset = Material.objects.filter(is_active=True).order_by("code")
         _f(self, "material").label_from_instance = lambda m: f"{m.code} {m.name}"

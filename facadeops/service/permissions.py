@@ -198,3 +198,14 @@ def attachments_detach_work_order(user: Any, wo: WorkOrder) -> bool:
 def attachments_detach_request(user: Any, req: ServiceRequest) -> bool:
     wo = WorkOrder.objects.filter(request=req).only("status").first()
     return wo is None or wo.status not in CLOSED_STATES
+
+
+# Who sees the service dashboard (page and API).
+DASHBOARD_ROLES = (
+    Role.SERVICE_HEAD,
+    Role.TECH_HEAD,
+    Role.PROJECT_MANAGER,
+    Role.QUALITY,
+    Role.MANAGEMENT,
+    Role.AGENT,
+)

@@ -4,12 +4,16 @@ step is refused (none = allowed); the engine lists every reason at once."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from facadeops.accounts.models import User
+from facadeops.accounts.selectors import users_with_valid_height_certificate
+from facadeops.core.attachments import attachments_of
 
 from .models import (
     HEIGHT_METHODS,
@@ -35,8 +39,6 @@ def users_with_role(
     """Active users holding ``role`` (only those of ``ids`` when given); ``with_preference``
     also reads their notification preference in the same query (``notify(recipients=…)``
     then needs no other read)."""
-    from facadeops.accounts.models import User
-
     # One group by its (unique) name, and (user, group) is unique: no user comes twice, so
     # no DISTINCT (its sort over every column cost more to plan than the query to run).
     qs = User.objects.filter(groups__name=role, is_active=True)
@@ -85,8 +87,6 @@ def has_assessment(wo: WorkOrder, ctx: TransitionContext) -> Reasons:
 
 
 def findings_complete(wo: WorkOrder, ctx: TransitionContext) -> Reasons:
-    from facadeops.core.attachments import attachments_of
-
     reasons = []
     assessment = getattr(wo, "assessment", None)
     if assessment is None:
@@ -207,8 +207,6 @@ def assignment_complete(wo: WorkOrder, ctx: TransitionContext) -> Reasons:
 
 def team_certified_for_height(wo: WorkOrder, ctx: TransitionContext) -> Reasons:
     """X-6.5: nobody without a valid work-at-height certificate works at height."""
-    from facadeops.accounts.selectors import users_with_valid_height_certificate
-
     plan = approved_plan(wo) if ctx.transition.name != "approve_change" else plan_in_review(wo)
     if plan is None or not (
         plan.work_at_height or (wo.exterior_work and plan.access_method in HEIGHT_METHODS)
@@ -352,60 +350,42 @@ def request_convertible(req: ServiceRequest, ctx: TransitionContext) -> Reasons:
     return reasons
 
 
-# --- weather (DOM-2) -------------------------------------------------------------------------
-def weather_permits(wo: WorkOrder, ctx: TransitionContext) -> Reasons:
-    """DOM-2: exterior work does not start when today's forecast for the project's city
-    breaks a weather limit (limits and forecasts are planning data)."""
-    from django.apps import apps
-
-    if not apps.is_installed("facadeops.planning"):
-        return []
-    from facadeops.planning.weather import weather_gate
-
-    return weather_gate(wo, ctx)
-
-
 # --- routine maintenance (REG-3.3.1): which steps it may skip is company data ----------------
+# The routine-work policies belong to the app that plans the work (planning), which sits above
+# service: it registers a source here from its AppConfig.ready (service imports no planning).
+# A source takes work orders and answers {work order id: steps it may skip}. (The DOM-2
+# weather gate reaches the ``start`` step the same way: core.workflow.add_guards.)
+SkipSource = Callable[[list[WorkOrder]], dict[int, set[str]]]
+_SKIP_SOURCES: list[SkipSource] = []
+
+
+def register_skip_source(source: SkipSource) -> None:
+    if source not in _SKIP_SOURCES:
+        _SKIP_SOURCES.append(source)
+
+
+def _skips_of(work_orders: list[WorkOrder]) -> dict[int, set[str]]:
+    skips: dict[int, set[str]] = {wo.pk: set() for wo in work_orders}
+    for source in _SKIP_SOURCES:
+        for pk, steps in source(work_orders).items():
+            skips.setdefault(pk, set()).update(steps)
+    return skips
+
+
 def routine_skips(wo: WorkOrder) -> set[str]:
     """The REG-2 steps this work order may skip: those its plan item's type allows in the
     company's routine-work policy (planning data); nothing for other work."""
-    from django.apps import apps
-
     primed = getattr(wo, "_routine_skips", None)
     if primed is not None:  # loaded in bulk by prime_routine_skips
         return set(primed)
-    if not apps.is_installed("facadeops.planning"):
-        return set()
-    from facadeops.planning.services import routine_skips as policy_skips
-
-    item = wo.plan_items.order_by("id").first()
-    return policy_skips(item.item_type) if item is not None else set()
+    return _skips_of([wo])[wo.pk]
 
 
 def prime_routine_skips(work_orders: list[WorkOrder]) -> None:
-    """``routine_skips`` of many work orders in two queries (lists of cards)."""
-    from django.apps import apps
-
-    first: dict[int, str] = {}
-    policies: dict[str, set[str]] = {}
-    if apps.is_installed("facadeops.planning"):
-        from facadeops.planning.models import PlanItem, RoutinePolicy
-
-        rows = (
-            PlanItem.objects.filter(work_order__in=[wo.pk for wo in work_orders])
-            .order_by("work_order_id", "id")
-            .values_list("work_order_id", "item_type")
-        )
-        for wo_id, item_type in rows:
-            first.setdefault(wo_id, item_type)
-        if first:
-            policies = {
-                p.item_type: p.steps
-                for p in RoutinePolicy.objects.filter(item_type__in=set(first.values()))
-            }
+    """``routine_skips`` of many work orders at once (lists of cards: two queries)."""
+    skips = _skips_of(work_orders)
     for wo in work_orders:
-        steps = policies.get(first.get(wo.pk, ""), set())
-        wo._routine_skips = set(steps)  # type: ignore[attr-defined]
+        wo._routine_skips = set(skips.get(wo.pk, ()))  # type: ignore[attr-defined]
 
 
 def may_skip_assessment(wo: WorkOrder, ctx: TransitionContext | None) -> Reasons:

@@ -14,11 +14,14 @@ from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
+from facadeops.core.choices import Urgency
 from facadeops.core.errors import NotFound
 from facadeops.core.listing import capped_count
 from facadeops.core.roles import Role, has_role
+from facadeops.customers.models import Contact, Customer, Project
 
 from . import permissions as perms
+from . import rules
 from .models import OPEN_STATES, ServiceRequest, WorkOrder, WOStatus
 from .sla import overdue_q, sla_flags
 
@@ -163,7 +166,6 @@ def work_order_get(*, user: Any, pk: Any) -> WorkOrder:
 def caller_lookup(*, phone: str, user: Any = None) -> dict[str, list[Any]]:
     """REG-2.1.1 hotline: the contacts with this phone number, their customers and the
     customers' projects (a customer's own phone number matches too)."""
-    from facadeops.customers.models import Contact, Customer, Project
 
     digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
     if len(digits) < 5:
@@ -222,8 +224,6 @@ def prime_transition_checks(work_orders: list[WorkOrder]) -> list[WorkOrder]:
     the routine-work skips of its plan item), so ``available_transitions`` on a list of
     cards costs a fixed number of queries (3) instead of one or two per card."""
     from django.db.models import prefetch_related_objects
-
-    from . import rules
 
     if not work_orders:
         return work_orders
@@ -480,3 +480,23 @@ def dashboard_rendered_cached(*, user: Any, variant: str, render: Callable[[Any]
         f"service:dashboard:{variant}:{_dashboard_scope(user)}",
         lambda: render(dashboard_figures_cached(user=user)),
     )
+
+
+def dashboard_payload(figures: dict[str, Any]) -> dict[str, Any]:
+    """The figures with their labels in the active language (the API's and the page's)."""
+    by_state = figures.get("by_state", {}) or {}
+    by_urgency = figures.get("by_urgency", {}) or {}
+    states, urgencies = set(WOStatus.values), set(Urgency.values)
+    return {
+        **{k: v for k, v in figures.items() if k not in {"by_state", "by_urgency"}},
+        "by_state": [
+            {"key": k, "label": str(WOStatus(k).label), "value": v}
+            for k, v in by_state.items()
+            if k in states
+        ],
+        "by_urgency": [
+            {"key": k, "label": str(Urgency(k).label), "value": v}
+            for k, v in by_urgency.items()
+            if k in urgencies
+        ],
+    }

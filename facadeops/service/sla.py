@@ -24,7 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from facadeops.accounts.models import User
+from facadeops.audit.services import record
 from facadeops.core.choices import ClockMode
+from facadeops.core.roles import Role
+from facadeops.customers.selectors import service_level_for
+from facadeops.notifications.services import notify
 
 # BEFORE_ARRIVAL / BEFORE_COMPLETION: the states in which the on-site / the completion
 # clock runs; defined next to the model, whose stored ``next_due_at`` is computed from them.
@@ -117,7 +122,6 @@ def deadlines_for(
     project: Any, urgency: str, *, start: dt.datetime
 ) -> tuple[dt.datetime | None, dt.datetime | None]:
     """(on site by, complete by) from the project's service level for this urgency."""
-    from facadeops.customers.selectors import service_level_for
 
     level = service_level_for(project, urgency, on=_local(start).date())
     if level is None:
@@ -204,8 +208,6 @@ def level_due(wo: WorkOrder, now: dt.datetime) -> int:
 def escalation_recipients(wo: WorkOrder, level: int) -> list[Any]:
     """The next person up for ``level``: service head (1), project manager (2),
     management (3)."""
-    from facadeops.accounts.models import User
-    from facadeops.core.roles import Role
 
     if level <= 1:
         head = wo.service_head or wo.project.service_head
@@ -222,8 +224,6 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[WorkOrder]:
     """Raise the escalation level of every late open work order to what its lateness
     calls for, notify the people of each new level and audit it. Returns the escalated
     work orders. Idempotent."""
-    from facadeops.audit.services import record
-    from facadeops.notifications.services import notify
 
     now = now or timezone.now()
     escalated: list[WorkOrder] = []

@@ -20,14 +20,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from facadeops.accounts.selectors import users_with_valid_height_certificate
+from facadeops.core.attachments import attachment_add
 from facadeops.core.errors import Conflict, FacadeOpsError, Forbidden, NotFound
 from facadeops.core.listing import Column, RecordListView
 from facadeops.core.roles import Role, has_role, is_staff_member
 from facadeops.core.web import domain_errors
 from facadeops.core.web import run_service as _run
 from facadeops.core.workflow import available_transitions
+from facadeops.materials.models import Material
 
 from . import forms as f
+from . import permissions as perms
 from . import selectors, services
 from .models import (
     OPEN_STATES,
@@ -429,7 +433,6 @@ def _rect_verify_shown(wo: WorkOrder, user: Any, avail: set[str]) -> bool:
 
 
 def _upload_photos(request: HttpRequest, wo: WorkOrder, caption: str) -> None:
-    from facadeops.core.attachments import attachment_add
 
     for upload in request.FILES.getlist("photos")[:10]:
         attachment_add(actor=request.user, target=wo, upload=upload, caption=caption[:300])
@@ -838,8 +841,6 @@ def _detail_context(request: HttpRequest, wo: WorkOrder) -> dict[str, Any]:
         "is_customer": has_role(user, Role.CUSTOMER) and not is_staff_member(user),
     }
     if "assign" in avail:
-        from facadeops.accounts.selectors import users_with_valid_height_certificate
-
         ctx["certified"] = users_with_valid_height_certificate(
             f.users_with_role(Role.SERVICE_STAFF)
         )
@@ -881,8 +882,6 @@ def _workorder_page(
         for n, form in forms.items()
     ]
     if "plan" in forms and forms["plan"] is not True:
-        from facadeops.materials.models import Material
-
         ctx["materials"] = list(Material.objects.filter(is_active=True).order_by("code"))
         rows = forms["plan"].raw_lines() if hasattr(forms["plan"], "raw_lines") else []
         ctx["plan_lines"] = [*rows, *({"material": "", "quantity": "", "note": ""},) * 3]
@@ -1033,45 +1032,13 @@ def inspections(request: HttpRequest) -> HttpResponse:
     )
 
 
-DASHBOARD_ROLES = (
-    Role.SERVICE_HEAD,
-    Role.TECH_HEAD,
-    Role.PROJECT_MANAGER,
-    Role.QUALITY,
-    Role.MANAGEMENT,
-    Role.AGENT,
-)
-
-
-def _dashboard_payload(figures: dict[str, Any]) -> dict[str, Any]:
-    """The figures with their labels in the active language (the API's and the page's)."""
-    from facadeops.core.choices import Urgency
-
-    by_state = figures.get("by_state", {}) or {}
-    by_urgency = figures.get("by_urgency", {}) or {}
-    states, urgencies = set(WOStatus.values), set(Urgency.values)
-    return {
-        **{k: v for k, v in figures.items() if k not in {"by_state", "by_urgency"}},
-        "by_state": [
-            {"key": k, "label": str(WOStatus(k).label), "value": v}
-            for k, v in by_state.items()
-            if k in states
-        ],
-        "by_urgency": [
-            {"key": k, "label": str(Urgency(k).label), "value": v}
-            for k, v in by_urgency.items()
-            if k in urgencies
-        ],
-    }
-
-
 def _dashboard_json(user: Any) -> dict[str, Any]:
-    return _dashboard_payload(selectors.dashboard_figures_cached(user=user))
+    return selectors.dashboard_payload(selectors.dashboard_figures_cached(user=user))
 
 
 @domain_errors
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, *DASHBOARD_ROLES):
+    if not has_role(request.user, *perms.DASHBOARD_ROLES):
         raise PermissionDenied
     data = _dashboard_json(request.user)
     return render(
@@ -1083,6 +1050,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @domain_errors
 def dashboard_data(request: HttpRequest) -> JsonResponse:
-    if not has_role(request.user, *DASHBOARD_ROLES):
+    if not has_role(request.user, *perms.DASHBOARD_ROLES):
         raise PermissionDenied
     return JsonResponse(_dashboard_json(request.user), json_dumps_params={"default": str})

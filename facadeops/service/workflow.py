@@ -253,7 +253,7 @@ WORK_ORDER = register(
                 label=gettext_lazy("Start work"),
                 scope=is_team,
                 style="success",
-                guards=[rules.team_certified_for_height, rules.weather_permits],
+                guards=[rules.team_certified_for_height],  # + DOM-2 weather gate (planning)
                 effects=[_mark_started],
             ),
             Transition(

@@ -8,13 +8,13 @@ from typing import Any
 from django import template
 from django.db import models
 
+from facadeops.core.attachment_views import partial_context
+
 register = template.Library()
 
 
 @register.inclusion_tag("core/attachments/_attachments.html", takes_context=True)
 def attachments(context: dict[str, Any], obj: models.Model) -> dict[str, Any]:
-    from facadeops.core.attachment_views import partial_context
-
     request = context.get("request")
     if request is None or obj is None:
         return {"visible": False}

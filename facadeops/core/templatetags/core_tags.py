@@ -8,6 +8,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from facadeops.core.workflow import available_transitions
+
 register = template.Library()
 
 
@@ -32,8 +34,6 @@ def cell(value: Any) -> str:
 @register.inclusion_tag("core/_transitions.html", takes_context=True)
 def workflow_buttons(context: dict[str, Any], obj: Any, action_url: str) -> dict[str, Any]:
     """The workflow buttons this user may press on this object (from the engine)."""
-    from facadeops.core.workflow import available_transitions
-
     user = context["request"].user
     return {
         "transitions": available_transitions(obj, user),

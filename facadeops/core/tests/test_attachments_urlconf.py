@@ -7,8 +7,9 @@ from django.urls import URLResolver, include, path
 from ninja import NinjaAPI
 
 from config import urls as project_urls
+from facadeops.accounts.api_auth import TokenAuth
 from facadeops.core import attachment_api
-from facadeops.core.api import ActiveSessionAuth, TokenAuth, install_error_handlers
+from facadeops.core.api import ActiveSessionAuth, install_error_handlers
 
 test_api = NinjaAPI(
     title="attachments test",

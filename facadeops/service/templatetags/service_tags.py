@@ -9,6 +9,8 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from facadeops.core.workflow import available_transitions
+
 register = template.Library()
 
 # Steps whose service records the data and takes the move in one go.
@@ -27,7 +29,6 @@ FORM_MOVES = frozenset(
 
 @register.inclusion_tag("core/_transitions.html", takes_context=True)
 def service_buttons(context: dict[str, Any], obj: Any, action_url: str) -> dict[str, Any]:
-    from facadeops.core.workflow import available_transitions
 
     user = context["request"].user
     return {

@@ -9,7 +9,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from facadeops.accounts.models import User
 from facadeops.core.errors import FacadeOpsError
+
+from ...services import draft_plans
 
 
 def bar(done: int, total: int, width: int = 40) -> str:
@@ -27,9 +30,6 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from facadeops.accounts.models import User
-
-        from ...services import draft_plans
 
         try:
             actor = User.objects.get(username=opts["user"])
