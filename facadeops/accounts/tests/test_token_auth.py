@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from facadeops.accounts import services
+from facadeops.accounts.api_auth import _token_user
 from facadeops.accounts.models import ApiToken, User
-from facadeops.core.api import _token_user
 from facadeops.core.roles import user_roles
 
 pytestmark = pytest.mark.django_db
