@@ -11,9 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from facadeops.audit.services import record, snapshot
+from facadeops.core.demo import DemoPiece
+from facadeops.core.generator import CompanyGenerator
 from facadeops.core.roles import Role
+
+from . import services
+from .models import CertificateType, Skill, User
 
 DEMO_PASSWORD = "facade-demo-2026"  # noqa: S105 - demo data only, shown on the login page
 
@@ -118,18 +125,19 @@ DEMO_LOGINS: list[dict[str, Any]] = [
 
 
 def already_loaded() -> bool:
-    from .models import User
-
     return User.objects.filter(username="admin").exists()
+
+
+def summary() -> list[str]:
+    """What loaddemo prints after loading: one demo login per role."""
+    return ["Demo logins (one per role):"] + [
+        f"  {login['role_label']!s:<24} {login['username']:<12} {login['password']}"
+        for login in DEMO_LOGINS
+    ]
 
 
 def load(ctx: dict[str, Any]) -> None:
     """Create the demo people (inside loaddemo's transaction)."""
-    from facadeops.audit.services import record, snapshot
-
-    from . import services
-    from .models import CertificateType, Skill, User
-
     admin = User.objects.create_superuser(
         username="admin",
         email="admin@demo.facadeops.cn",
@@ -205,3 +213,67 @@ def load(ctx: dict[str, Any]) -> None:
     ctx["technicians"] = technicians
     ctx["departments"] = departments
     ctx["employees"] = employees
+
+
+# --- generate_company ----------------------------------------------------------------------------
+STAFF = {  # role: (per 100 projects, minimum)
+    Role.AGENT: (1, 3),
+    Role.SERVICE_HEAD: (0.5, 2),
+    Role.TECHNICIAN: (3, 5),
+    Role.TECH_HEAD: (0.3, 1),
+    Role.PROJECT_MANAGER: (2, 3),
+    Role.SERVICE_STAFF: (8, 8),
+    Role.QUALITY: (0.5, 2),
+    Role.PROCUREMENT: (0.2, 1),
+    Role.MANAGEMENT: (0.1, 1),
+}
+
+
+def generated() -> bool:
+    """A generated company is here: its staff (``gen-<role>-<n>``) exists."""
+    return User.objects.filter(username__startswith="gen-").exists()
+
+
+def generate(gen: CompanyGenerator) -> None:
+    """Staff in every role (in proportion to the projects); ``gen.staff`` = role → ids."""
+    rows: list[dict[str, Any]] = []
+    gen.staff = {}
+    role_of: list[tuple[int, str]] = []
+    for role, (per100, minimum) in STAFF.items():
+        n = max(minimum, int(gen.n_projects * per100 / 100))
+        ids = list(gen.w.ids(User, n))
+        gen.staff[role] = ids
+        for i, pk in enumerate(ids):
+            rows.append(
+                {
+                    "id": pk,
+                    "username": f"gen-{role}-{i:05d}",
+                    "password": "!generated",
+                    "full_name": f"{role} {i}",
+                    "is_active": True,
+                    "date_joined": gen.now,
+                    "preferred_language": "zh-hans",
+                }
+            )
+            role_of.append((pk, role))
+    gen.counts["users"] = gen.w.write(User, rows)
+    groups = {g.name: g.pk for g in Group.objects.filter(name__in=list(STAFF))}
+    through = User.groups.through
+    gen.w.write(
+        through,
+        (
+            {"id": pk, "user_id": uid, "group_id": groups[role]}
+            for pk, (uid, role) in zip(gen.w.ids(through, len(role_of)), role_of, strict=True)
+            if role in groups
+        ),
+    )
+
+
+PIECE = DemoPiece(
+    app="accounts",
+    load=load,
+    loaded=already_loaded,
+    summary=summary,
+    generate=generate,
+    generated=generated,
+)

@@ -8,20 +8,17 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from facadeops.customers.models import Customer, Project
 from facadeops.customers.selectors import customer_list, project_list
 
 from .models import ArchiveEntry, RecordType
 
 
 def _customers(request: Any) -> Any:
-    from facadeops.customers.models import Customer
-
     return customer_list(user=request.user) if request else Customer.objects.none()
 
 
 def _projects(request: Any) -> Any:
-    from facadeops.customers.models import Project
-
     if request is None:
         return Project.objects.none()
     return project_list(user=request.user).prefetch_related(None).order_by("name")

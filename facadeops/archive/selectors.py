@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -80,8 +81,6 @@ def entry_get(*, user: Any, pk: Any) -> ArchiveEntry:
 
 
 def entry_for_source(source: Any, *, record_type_code: str) -> ArchiveEntry | None:
-    from django.contrib.contenttypes.models import ContentType
-
     ct = ContentType.objects.get_for_model(source, for_concrete_model=False)
     return ArchiveEntry.objects.filter(
         record_type__code=record_type_code, source_type=ct, source_id=str(source.pk)

@@ -1,17 +1,21 @@
 """Every write of the archive (REG-2.5.2): archive a record once, approve its disposal after
-the retention period, edit the retention periods. Keyword-only, transactional, audited."""
+the retention period, edit the retention periods. Keyword-only, transactional, audited.
+
+The archive is generic: it knows record types, not the domains whose records it keeps. A
+domain files its records through ``archive_record`` (the service's work-order dossier:
+``facadeops.service.services.archive_work_order``; later the complaint files, REG-4.4.1),
+so the imports point from the domain apps to the archive, never back."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facadeops.audit.services import record, snapshot
@@ -19,11 +23,11 @@ from facadeops.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from facadeops.core.services import update_record
 
 from . import permissions
+from .models import ArchiveEntry, RecordType
 
-if TYPE_CHECKING:
-    from .models import ArchiveEntry, RecordType
-
+# The archive's language (classifications and full text are written in Chinese).
 ARCHIVE_LANGUAGE = "zh-hans"
+# The record type of a work order's dossier (seeded by migration 0002 with the others).
 WORK_ORDER_DOSSIER = "work_order_dossier"
 
 
@@ -36,8 +40,6 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def _record_type(code: str) -> RecordType:
-    from .models import RecordType
-
     try:
         return RecordType.objects.get(code=code)
     except RecordType.DoesNotExist as exc:
@@ -63,8 +65,6 @@ def archive_record(
 ) -> ArchiveEntry:
     """Archive ``source`` once under its record type (idempotent: a second call returns the
     entry already written). Stores the PDF; the entry can never change afterwards."""
-    from .models import ArchiveEntry
-
     record_type = _record_type(record_type_code)
     if not record_type.is_active:
         raise InvalidInput(fields={"record_type": [_("This record type is no longer in use.")]})
@@ -114,53 +114,6 @@ def archive_record(
     return entry
 
 
-def archive_work_order(*, actor: Any, work_order: Any) -> ArchiveEntry | None:
-    """REG-2.5.2: the service head archives a work order whose service record was reviewed
-    — its dossier (service report, internal acceptance reports, every plan version with its
-    material list, work log) as one PDF, classified, with its retention period and its full
-    text. Idempotent. Called by the service's "archive" step in the same transaction."""
-    if not django_apps.is_installed("facadeops.archive"):
-        return None  # until the project installs the app (models are imported lazily)
-    from facadeops.service.documents import dossier_text, render_dossier_pdf
-    from facadeops.service.models import WOStatus
-
-    if not permissions.can_archive(actor):
-        raise Forbidden(_("Only the service head archives work orders."))
-    if work_order.status not in {WOStatus.TO_ARCHIVE, WOStatus.ARCHIVED}:
-        raise Conflict(
-            _("Only a work order whose service record has been reviewed can be archived."),
-            code="not_ready",
-        )
-    existing = _existing(work_order)
-    if existing is not None:
-        return existing
-    with translation.override(ARCHIVE_LANGUAGE):
-        classification = f"{work_order.get_nature_display()} · {work_order.get_urgency_display()}"
-        text = dossier_text(work_order)
-    pdf = render_dossier_pdf(work_order)
-    finished = work_order.completed_at or work_order.archived_at or timezone.now()
-    return archive_record(
-        actor=actor,
-        source=work_order,
-        record_type_code=WORK_ORDER_DOSSIER,
-        title=work_order.title,
-        number=work_order.number,
-        record_date=timezone.localdate(finished),
-        pdf=pdf,
-        search_text=text,
-        customer=work_order.customer,
-        project=work_order.project,
-        classification=classification,
-        context=work_order.project,
-    )
-
-
-def _existing(work_order: Any) -> ArchiveEntry | None:
-    from .selectors import entry_for_source
-
-    return entry_for_source(work_order, record_type_code=WORK_ORDER_DOSSIER)
-
-
 def entry_dispose(*, actor: Any, entry: ArchiveEntry, note: str) -> ArchiveEntry:
     """Approved disposal after the retention period (management). The PDF and the full text
     are destroyed; the entry stays as a tombstone (type, number, title, dates, who approved
@@ -172,8 +125,6 @@ def entry_dispose(*, actor: Any, entry: ArchiveEntry, note: str) -> ArchiveEntry
         raise InvalidInput(
             fields={"note": [_("Give the reason and the reference of the approval.")]}
         )
-    from .models import ArchiveEntry
-
     with transaction.atomic():
         try:
             locked = ArchiveEntry.objects.select_for_update().get(pk=entry.pk)

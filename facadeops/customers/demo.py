@@ -15,7 +15,15 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from facadeops.accounts.demo import DEMO_PASSWORD
+from facadeops.accounts.models import User
+from facadeops.audit.services import record, snapshot
+from facadeops.core.demo import DemoPiece
+from facadeops.core.generator import GEN_MARK, CompanyGenerator
 from facadeops.core.roles import Role
+
+from . import services
+from .models import Customer, FacadeSystem, GlassType, Project
 
 # (name, short name, city, province, address, phone, e-mail domain, contacts)
 CUSTOMERS: list[tuple[str, str, str, str, str, str, str, list[tuple[str, str, str]]]] = [
@@ -543,13 +551,6 @@ SCHEDULED = (
 
 def load(ctx: dict[str, Any]) -> None:
     """Create the demo customers (inside loaddemo's transaction, after accounts)."""
-    from facadeops.accounts.demo import DEMO_PASSWORD
-    from facadeops.accounts.models import User
-    from facadeops.audit.services import record, snapshot
-
-    from . import services
-    from .models import FacadeSystem, GlassType
-
     users = ctx.get("users", {})
     actor = users.get(Role.MANAGEMENT) or ctx.get("admin")
     pm = users.get(Role.PROJECT_MANAGER)
@@ -666,3 +667,75 @@ def load(ctx: dict[str, Any]) -> None:
     ctx["contracts"] = contracts
     ctx["customer_user"] = customer_user
     users.setdefault(str(Role.CUSTOMER), customer_user)
+
+
+# --- generate_company ----------------------------------------------------------------------------
+CITIES = [
+    ("上海市", "上海"),
+    ("北京市", "北京"),
+    ("广东省", "深圳"),
+    ("广东省", "广州"),
+    ("浙江省", "杭州"),
+    ("江苏省", "南京"),
+    ("江苏省", "苏州"),
+    ("四川省", "成都"),
+    ("湖北省", "武汉"),
+    ("天津市", "天津"),
+]
+
+
+def generate(gen: CompanyGenerator) -> None:
+    """Customers and projects (one customer per eight projects), after accounts' staff;
+    ``gen.projects`` = (id, customer, project manager, service head)."""
+    n_cust = max(1, gen.n_projects // 8)
+    cust_ids = list(gen.w.ids(Customer, n_cust))
+    gen.counts["customers"] = gen.w.write(
+        Customer,
+        (
+            {
+                "id": pk,
+                "code": f"KH-{GEN_MARK}-{i:06d}",
+                "name": f"生成客户{i:06d}置业有限公司",
+                "short_name": f"客户{i}",
+                "city": CITIES[i % len(CITIES)][1],
+                "phone": f"021-{50000000 + i}",
+                "created_at": gen.now,
+                "updated_at": gen.now,
+            }
+            for i, pk in enumerate(cust_ids)
+        ),
+    )
+    rng = gen.rng
+    gen.projects = []  # id, customer, pm, head
+    rows = []
+    for i, pk in enumerate(gen.w.ids(Project, gen.n_projects)):
+        cust = cust_ids[i % n_cust]
+        pm = rng.choice(gen.staff[Role.PROJECT_MANAGER])
+        head = rng.choice(gen.staff[Role.SERVICE_HEAD])
+        province, city = CITIES[i % len(CITIES)]
+        done = dt.date(2000 + i % 25, 1 + i % 12, 1 + i % 28)
+        floors = 5 + rng.randrange(60)
+        gen.projects.append((pk, cust, pm, head))
+        rows.append(
+            {
+                "id": pk,
+                "code": f"XM-{GEN_MARK}-{i:06d}",
+                "customer_id": cust,
+                "name": f"{city}生成项目{i:06d}",
+                "province": province,
+                "city": city,
+                "building_height_m": Decimal(floors * 4),
+                "floors_above": floors,
+                "facade_area_m2": Decimal(1000 + rng.randrange(80000)),
+                "completion_date": done,
+                "warranty_end": done.replace(year=done.year + 2),
+                "project_manager_id": pm,
+                "service_head_id": head,
+                "created_at": gen.now,
+                "updated_at": gen.now,
+            }
+        )
+    gen.counts["projects"] = gen.w.write(Project, rows)
+
+
+PIECE = DemoPiece(app="customers", after=("accounts",), load=load, generate=generate)

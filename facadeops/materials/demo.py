@@ -1,8 +1,12 @@
-"""Demo catalogue: a facade service company's spare parts (deterministic)."""
+"""Demo catalogue: a facade service company's spare parts (deterministic); for the generated
+benchmark company, the catalogue it draws from."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from facadeops.core.demo import DemoPiece
+from facadeops.core.generator import GEN_MARK, CompanyGenerator
 
 from .models import Material, MaterialCategory
 
@@ -81,3 +85,22 @@ def load(ctx: dict[str, Any]) -> None:
         )
     ctx["material_categories"] = cats
     ctx["materials"] = materials
+
+
+def generate(gen: CompanyGenerator) -> None:
+    """The materials work orders draw (``gen.materials``): the catalogue there is, else four."""
+    gen.materials = list(Material.objects.values_list("pk", flat=True)[:200])
+    if not gen.materials:
+        cat = MaterialCategory.objects.create(code=f"{GEN_MARK}-cat", name="幕墙材料")
+        Material.objects.bulk_create(
+            [
+                Material(code=f"{GEN_MARK}-M{i:03d}", name=name, unit=unit, category=cat)
+                for i, (name, unit) in enumerate(
+                    [("结构胶", "支"), ("耐候胶", "支"), ("钢化玻璃", "m²"), ("执手", "个")]
+                )
+            ]
+        )
+        gen.materials = list(Material.objects.values_list("pk", flat=True))
+
+
+PIECE = DemoPiece(app="materials", load=load, generate=generate)

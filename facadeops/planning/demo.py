@@ -9,7 +9,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from facadeops.core.demo import DemoPiece
 from facadeops.core.roles import Role, has_role
+from facadeops.customers.models import Project
+from facadeops.service.models import DefectType
+
+from . import services
+from .models import AnnualPlan, ChecklistItem, PlanStatus
 
 ELEVATIONS = [("东立面", "E", 8, 10), ("南立面", "S", 10, 12)]
 # (elevation index, axis, floor, severity, notes)
@@ -23,12 +29,6 @@ PINS = [
 
 
 def load(ctx: dict[str, Any]) -> None:
-    from facadeops.customers.models import Project
-    from facadeops.service.models import DefectType
-
-    from . import services
-    from .models import AnnualPlan, ChecklistItem, PlanStatus
-
     users = ctx["users"]
     head, tech, tech_head = users["service_head"], users["technician"], users["tech_head"]
     projects = list(
@@ -106,3 +106,6 @@ def load(ctx: dict[str, Any]) -> None:
         on=q1_end + dt.timedelta(days=1),
     )
     ctx["annual_plan"] = plan
+
+
+PIECE = DemoPiece(app="planning", after=("accounts", "customers", "service"), load=load)

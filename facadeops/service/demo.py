@@ -2,7 +2,8 @@
 services and the workflow engine by the demo people.
 
 ``walk(wo, target, crew)`` takes a work order along the happy path until it reaches
-``target``; the tests use it too.
+``target``; the tests use it too. The generated benchmark company's requests and work
+orders are in ``demo_company``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from .models import AccessMethod, WorkOrder, WOStatus
+from facadeops.core.attachments import attachment_add
+from facadeops.core.demo import DemoPiece
+from facadeops.customers.models import Project
+from facadeops.materials.models import Material
+from facadeops.service import services as sv
+
+from . import demo_company
+from .models import AccessMethod, DefectType, QualityCheckKind, WorkOrder, WOStatus
 
 S = WOStatus
 
@@ -82,10 +90,6 @@ def plan_data(*, at_height: bool, change: bool = False) -> dict[str, Any]:
 
 
 def _step(wo: WorkOrder, crew: Crew) -> None:
-    from facadeops.core.attachments import attachment_add
-    from facadeops.service import services as sv
-    from facadeops.service.models import DefectType, QualityCheckKind
-
     status = wo.status
     if status == S.NEW:
         sv.work_order_triage(
@@ -243,10 +247,6 @@ REQUESTS: list[tuple[str, str, str, str]] = [
 
 
 def load(ctx: dict[str, Any]) -> None:
-    from facadeops.customers.models import Project
-    from facadeops.materials.models import Material
-    from facadeops.service import services as sv
-
     users = ctx["users"]
     staff = ctx.get("staff") or [users["service_staff"]]
     projects = list(Project.objects.order_by("id").select_related("customer")[:12])
@@ -367,8 +367,6 @@ def load(ctx: dict[str, Any]) -> None:
                 actor=c.tech_head, work_order=wo, name="approve_change_tech", note="同意变更。"
             )
     # rectification (failed internal acceptance)
-    from .models import QualityCheckKind
-
     wo = walk(convert(33, "演示：内部验收不合格"), S.COMPLETED, c)
     sv.quality_check_add(
         actor=c.quality,
@@ -391,3 +389,11 @@ def load(ctx: dict[str, Any]) -> None:
     sv.work_order_transition(
         actor=c.head, work_order=wo, name="cancel", note="业主自行处理，取消。"
     )
+
+
+PIECE = DemoPiece(
+    app="service",
+    after=("accounts", "customers", "materials"),
+    load=load,
+    generate=demo_company.generate,
+)

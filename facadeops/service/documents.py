@@ -24,6 +24,8 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from facadeops.archive.selectors import entry_for_source
+from facadeops.archive.services import WORK_ORDER_DOSSIER
 from facadeops.core.attachments import attachments_of
 from facadeops.core.models import Attachment
 
@@ -275,15 +277,8 @@ def dossier_text(work_order: WorkOrder) -> str:
 
 
 def archived_dossier(work_order: WorkOrder) -> bytes | None:
-    """The dossier stored in the archive for this work order (None if not archived or the
-    archive app is not installed)."""
-    from django.apps import apps
-
-    if not apps.is_installed("facadeops.archive"):
-        return None
-    from facadeops.archive.selectors import entry_for_source
-
-    entry = entry_for_source(work_order, record_type_code="work_order_dossier")
+    """The dossier stored in the archive for this work order (None if not archived)."""
+    entry = entry_for_source(work_order, record_type_code=WORK_ORDER_DOSSIER)
     if entry is None or not entry.dossier:
         return None
     with entry.dossier.open("rb") as fh:

@@ -83,7 +83,7 @@ def test_archiving_is_idempotent(p: dict[str, Any], wo: Any) -> None:
     """REG-2.5.2: archiving twice gives the same entry, one file."""
     entry = _archive(p, wo)
     wo.refresh_from_db()
-    again = services.archive_work_order(actor=p["head"], work_order=wo)
+    again = service_services.archive_work_order(actor=p["head"], work_order=wo)
     assert again is not None and again.pk == entry.pk
     assert ArchiveEntry.objects.count() == 1
 
@@ -94,10 +94,10 @@ def test_only_the_service_head_archives_and_only_when_reviewed(
     """REG-2.5.2: wrong role → 403; a work order whose record is not reviewed → 409."""
     wo = factories.work_order(p)
     with pytest.raises(Forbidden):
-        services.archive_work_order(actor=p["pm"], work_order=wo)
+        service_services.archive_work_order(actor=p["pm"], work_order=wo)
     early = factories.work_order(p, status=WOStatus.RECORD_REVIEW, with_photo=False)
     with pytest.raises(Conflict):
-        services.archive_work_order(actor=p["head"], work_order=early)
+        service_services.archive_work_order(actor=p["head"], work_order=early)
     assert not ArchiveEntry.objects.exists()
 
 

@@ -1,34 +1,34 @@
-"""Load the deterministic demo company once (a second run changes nothing)."""
+"""Load the deterministic demo company once (a second run changes nothing).
+
+Each app contributes its demo data from its ``demo.py`` (``core.demo``), in dependency
+order; this command imports no domain app.
+"""
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Order matters: people first (actors of every later record), then reference data.
-DEMO_APPS = ["accounts", "materials", "customers", "service", "planning"]
+from facadeops.core.demo import pieces
 
 
 class Command(BaseCommand):
     help = "Load the demo data (idempotent) and print one demo login per role."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from facadeops.accounts.demo import DEMO_LOGINS, already_loaded
-
-        if already_loaded():
+        demo = pieces()
+        if any(p.loaded() for p in demo if p.loaded is not None):
             self.stdout.write("Demo data already loaded; nothing changed.")
         else:
             with transaction.atomic():
                 ctx: dict[str, Any] = {}
-                for app in DEMO_APPS:
-                    module = import_module(f"facadeops.{app}.demo")
-                    module.load(ctx)
+                for piece in demo:
+                    if piece.load is not None:
+                        piece.load(ctx)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-        self.stdout.write("Demo logins (one per role):")
-        for login in DEMO_LOGINS:
-            self.stdout.write(
-                f"  {login['role_label']!s:<24} {login['username']:<12} {login['password']}"
-            )
+        for piece in demo:
+            if piece.summary is not None:
+                for line in piece.summary():
+                    self.stdout.write(line)
