@@ -79,6 +79,7 @@ SEED_MIGRATIONS = [
     "facadeops.service.migrations.0003_seed_defects_and_calendar",
     "facadeops.archive.migrations.0002_seed_record_types",
     "facadeops.planning.migrations.0002_seed_rules",
+    "facadeops.complaints.migrations.0002_seed_severities_causes",
 ]
 
 

@@ -7,6 +7,8 @@ session, samples of project and work-order ids → the context file.
 pdf: milliseconds to render the service report PDF of a generated work order (median of 5
 after the first render of the process, which loads the fonts and is reported apart).
 queries: queries of one work-order list page (API, page of 10 and of 50; the HTML list).
+complaints: milliseconds of the REG-4.4.2 analysis figures of the last 91 days with 100,000
+complaints in that window (generated once into the bench database; median of 3).
 """
 
 from __future__ import annotations
@@ -115,5 +117,64 @@ def queries(path: Path) -> None:
     print(json.dumps(out))
 
 
+def complaints(path: Path) -> None:
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.utils import timezone
+
+    from facadeops.complaints import demo_company
+    from facadeops.complaints.analysis import figures
+    from facadeops.complaints.models import Complaint
+    from facadeops.core.generator import CompanyGenerator
+    from facadeops.core.roles import Role
+    from facadeops.customers.models import Project
+
+    target = int(os.environ.get("BENCH_COMPLAINTS", "100000"))
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=90)
+    lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    have = Complaint.objects.filter(received_at__gte=lo).count()
+    t0 = time.perf_counter()
+    if have < target:
+        # A quarter of complaints (years=0.25): the same generator as generate_company.
+        gen = CompanyGenerator(
+            projects=1, work_orders=(target - have) * demo_company.PER_WORK_ORDERS,
+            years=0.25, seed=11, quiet=True,  # type: ignore[arg-type]
+        )  # fmt: skip
+        users = get_user_model().objects
+        for role in (Role.AGENT, Role.TECHNICIAN):
+            gen.staff[role] = list(users.filter(groups__name=role).values_list("pk", flat=True))
+        gen.projects = [
+            (p, c, pm or 0, h or 0)
+            for p, c, pm, h in Project.objects.values_list(
+                "pk", "customer_id", "project_manager_id", "service_head_id"
+            )
+        ]
+        with transaction.atomic():
+            demo_company.generate(gen)
+        have = Complaint.objects.filter(received_at__gte=lo).count()
+    generated_s = time.perf_counter() - t0
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        f = figures(start, today)
+        times.append(1000 * (time.perf_counter() - t))
+    print(
+        json.dumps(
+            {
+                "complaint_analysis_quarter_ms": round(statistics.median(times), 1),
+                "all_ms": [round(t) for t in times],
+                "complaints_in_window": have,
+                "total": f["total"],
+                "generated_s": round(generated_s, 1),
+            }
+        )
+    )
+
+
 if __name__ == "__main__":
-    {"prepare": prepare, "pdf": pdf, "queries": queries}[sys.argv[1]](Path(sys.argv[2]))
+    {"prepare": prepare, "pdf": pdf, "queries": queries, "complaints": complaints}[sys.argv[1]](
+        Path(sys.argv[2])
+    )

@@ -36,6 +36,18 @@ def scenario(name: str, ctx: dict[str, Any], rng: random.Random) -> tuple[str, s
         body["customer_id"] = ctx["project_customer"][str(pid)]
         # An integration's create: Bearer token (checked before the session, no CSRF).
         return "POST", "/api/v1/service/requests", body, "token"
+    if name == "complaint":
+        body = {
+            "project_id": rng.choice(ctx["project_ids"]),
+            "contact_name": "压测投诉人",
+            "contact_phone": f"139{rng.randrange(10**8):08d}",
+            "category": rng.choice(["quality", "timeliness", "attitude"]),
+            "severity": rng.choice(["general", "serious"]),
+            "subject": "维修后仍漏水（压测）",
+            "description": "上次维修的窗户下雨后仍然渗水（压测）",
+        }
+        # REG-4.1.1 at the API, under the same conditions as the intake create.
+        return "POST", "/api/v1/complaints/complaints", body, "token"
     if name == "wo_list":
         status = rng.choice(["in_progress", "archived", "new", "assessing"])
         page = 1 + rng.randrange(3)

@@ -10,6 +10,14 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 FIGURES: dict[str, tuple[str, str, float | None, bool]] = {
     "intake_create_rps": ("create a service request (API), 1 client", "req/s", 400, True),
     "intake_create_rps_4c": ("create a service request (API), 4 clients", "req/s", None, True),
+    "complaint_create_rps": ("record a complaint (API), 1 client", "req/s", None, True),
+    "complaint_create_rps_4c": ("record a complaint (API), 4 clients", "req/s", None, True),
+    "complaint_analysis_quarter_ms": (
+        "complaint analysis figures of a quarter, 100,000 complaints (REG-4.4.2)",
+        "ms",
+        2000,
+        False,
+    ),
     "wo_list_rps": (
         "work-order list, filtered + sorted, page of 50, 4 clients",
         "req/s",

@@ -176,11 +176,13 @@ def main() -> None:
             )  # fmt: skip
         r = {
             (n, c): load(n, c)
-            for n in ("intake", "wo_list", "wo_detail", "board", "dashboard", "floor")
+            for n in ("intake", "complaint", "wo_list", "wo_detail", "board", "dashboard", "floor")
             for c in (1, 4)
         }
         figures["intake_create_rps"] = r["intake", 1]["rps"]
         figures["intake_create_rps_4c"] = r["intake", 4]["rps"]
+        figures["complaint_create_rps"] = r["complaint", 1]["rps"]
+        figures["complaint_create_rps_4c"] = r["complaint", 4]["rps"]
         figures["wo_list_rps"] = r["wo_list", 4]["rps"]
         figures["wo_list_p95_ms"] = r["wo_list", 1]["p95_ms"]
         figures["wo_detail_p95_ms"] = r["wo_detail", 1]["p95_ms"]
@@ -213,6 +215,12 @@ def main() -> None:
     )  # fmt: skip
     detail["queries"] = json.loads(out.stdout.strip().splitlines()[-1])
     figures["list_page_queries"] = detail["queries"]["api_page_50"]
+    out = subprocess.run(
+        [PY, "bench/inproc.py", "complaints", str(ctx_file)], env=env, cwd=ROOT, check=True,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    detail["complaints"] = json.loads(out.stdout.strip().splitlines()[-1])
+    figures["complaint_analysis_quarter_ms"] = detail["complaints"]["complaint_analysis_quarter_ms"]
     figures["plan_draft_5000_s"] = plan_draft(env, detail)
 
     # 5. Results and the report.

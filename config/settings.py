@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "facadeops.service",
     "facadeops.archive",
     "facadeops.planning",
+    "facadeops.quality",
+    "facadeops.complaints",
     "facadeops.intake",
     "facadeops.portal",
 ]
@@ -179,6 +181,7 @@ CELERY_BEAT_SCHEDULE = {
     "core-purge-idempotency-keys": {"task": "core.purge_idempotency_keys", "schedule": 3600.0},
     # warn, then escalate late work to the next person up.
     "service-escalate-overdue": {"task": "service.escalate_overdue", "schedule": 600.0},
+    "complaints-escalate-late": {"task": "complaints.escalate_late", "schedule": 600.0},
     # at 80 % of a deadline warn the assignee.
     "intake-sla-warn": {"task": "intake.sla_warn", "schedule": 600.0},
     # send due e-mail and chat deliveries (urgent at once, the digest at its hour).

@@ -15,6 +15,7 @@ urlpatterns = [
     path("service/", include("facadeops.service.urls")),
     path("archive/", include("facadeops.archive.urls")),
     path("planning/", include("facadeops.planning.urls")),
+    path("complaints/", include("facadeops.complaints.urls")),
     path("intake/", include("facadeops.intake.urls")),
     path("portal/", include("facadeops.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

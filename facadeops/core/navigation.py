@@ -138,6 +138,23 @@ NAV: list[NavItem] = [
         "planning:at_risk",
         roles=frozenset({Role.SERVICE_HEAD, Role.AGENT, Role.MANAGEMENT}),
     ),
+    # -- customer complaints (REG-4) --
+    NavItem(
+        _("Customer complaints"),
+        "complaints:list",
+        roles=frozenset(
+            {
+                Role.AGENT,
+                Role.SERVICE_HEAD,
+                Role.TECH_HEAD,
+                Role.PROJECT_MANAGER,
+                Role.TECHNICIAN,
+                Role.SERVICE_STAFF,
+                Role.QUALITY,
+                Role.MANAGEMENT,
+            }
+        ),
+    ),
 ]
 
 

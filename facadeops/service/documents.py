@@ -45,7 +45,7 @@ CJK_FONT_FAMILY = "Noto Sans CJK SC"
 MAX_PHOTOS = 24
 
 
-def _data_uri(fieldfile: Any, mime: str = "image/png") -> str:
+def data_uri(fieldfile: Any, mime: str = "image/png") -> str:
     """The stored image as a ``data:`` URI ('' if there is none or it cannot be read)."""
     if not fieldfile or not getattr(fieldfile, "name", ""):
         return ""
@@ -57,7 +57,7 @@ def _data_uri(fieldfile: Any, mime: str = "image/png") -> str:
     return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
 
 
-def _mime_of(name: str) -> str:
+def mime_of(name: str) -> str:
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return {
         "jpg": "image/jpeg",
@@ -76,7 +76,7 @@ def _photos(work_order: WorkOrder) -> list[dict[str, Any]]:
     for target in targets:
         for att in attachments_of(target).filter(kind=Attachment.Kind.IMAGE)[:MAX_PHOTOS]:
             image = att.thumbnail or att.file
-            uri = _data_uri(image, _mime_of(image.name or ""))
+            uri = data_uri(image, mime_of(image.name or ""))
             if uri:
                 photos.append({"uri": uri, "caption": att.caption, "uploaded_at": att.uploaded_at})
     return photos[:MAX_PHOTOS]
@@ -172,9 +172,9 @@ def work_order_document_context(work_order: WorkOrder) -> dict[str, Any]:
         "rectifications": list(wo.rectifications.all()),
         "acceptances": acceptances,
         "acceptance": accepted or (acceptances[0] if acceptances else None),
-        "acceptance_signature": _data_uri(accepted.signature) if accepted else "",
+        "acceptance_signature": data_uri(accepted.signature) if accepted else "",
         "record": record,
-        "record_signature": _data_uri(record.staff_signature) if record else "",
+        "record_signature": data_uri(record.staff_signature) if record else "",
         "members": list(wo.members.all()),
         "logs": list(wo.logs.all()),
         "photos": _photos(wo),

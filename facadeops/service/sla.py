@@ -205,9 +205,10 @@ def level_due(wo: WorkOrder, now: dt.datetime) -> int:
     return sum(1 for h in ESCALATION_HOURS if late_h >= h)
 
 
-def escalation_recipients(wo: WorkOrder, level: int) -> list[Any]:
+def escalation_recipients(wo: Any, level: int) -> list[Any]:
     """The next person up for ``level``: service head (1), project manager (2),
-    management (3)."""
+    management (3). ``wo`` is any record on the ladder — a work order, a complaint —
+    with ``service_head``, ``project_manager`` and ``project``."""
 
     if level <= 1:
         head = wo.service_head or wo.project.service_head

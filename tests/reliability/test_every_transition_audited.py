@@ -227,6 +227,131 @@ def _walk_contracts_employees_plans(people: dict[str, Any], world: dict[str, Any
     _move(people["tech"], cleaning, "skip_assessment")
 
 
+def _walk_complaints(people: dict[str, Any], world: dict[str, Any]) -> None:
+    """REG-4: every step of the complaint chain, a return at each review, a rejection, a
+    withdrawal."""
+    from facadeops.accounts.models import Department
+    from facadeops.complaints import services as cps
+    from facadeops.complaints.models import HandlingPlan, PlanOutcome
+    from facadeops.complaints.rules import current_round
+    from facadeops.core.attachments import attachment_add
+    from facadeops.service.demo import photo
+
+    dept = Department.objects.get_or_create(code="svc-walk", defaults={"name": "服务部(走查)"})[0]
+    soon = timezone.localdate() + dt.timedelta(days=5)
+
+    def new() -> Any:
+        return cps.complaint_create(
+            actor=people["agent"],
+            data={
+                "project": world["project_a"],
+                "category": "quality",
+                "severity": "general",
+                "subject": "仍漏水",
+                "description": "维修后仍漏水",
+                "contact_name": "周",
+            },
+        )
+
+    def step(actor: Any, c: Any, name: str, note: str = "") -> Any:
+        return cps.complaint_transition(actor=actor, complaint=c, name=name, note=note)
+
+    def investigate(c: Any) -> Any:
+        if c.status == "received":
+            cps.team_set(
+                actor=people["head"],
+                complaint=c,
+                leader=people["tech"],
+                members=[(people["lead"], "service_staff")],
+            )
+            step(people["head"], c, "start_investigation")
+        cps.arrival_record(actor=people["tech"], complaint=c)
+        attachment_add(actor=people["tech"], target=current_round(c), upload=photo())
+        cps.findings_update(
+            actor=people["tech"],
+            complaint=c,
+            data={
+                "findings": "打胶不连续",
+                "cause_category": "workmanship",
+                "root_cause": "未清旧胶",
+                "responsible_department": dept,
+                "responsible_person": people["lead"],
+            },
+        )
+        return step(people["tech"], c, "submit_findings")
+
+    def plan(c: Any) -> None:
+        cps.plan_save(
+            actor=people["tech"],
+            complaint=c,
+            summary="重新打胶",
+            expected_completion=soon,
+            measures=[{"description": "重新打胶", "deadline": soon, "responsible": people["lead"]}],
+        )
+        step(people["tech"], c, "submit_plan")
+
+    def handle(c: Any) -> Any:
+        approved = HandlingPlan.objects.get(round=current_round(c), outcome=PlanOutcome.APPROVED)
+        for m in approved.measures.all():
+            cps.measure_done(actor=m.responsible, complaint=c, measure_id=m.pk)
+        cps.result_save(actor=people["tech"], complaint=c, result="已处理")
+        return step(people["tech"], c, "report_result")
+
+    c = investigate(new())
+    plan(c)
+    step(people["tech_head"], c, "return_plan_tech", "缺试验")
+    plan(c)
+    step(people["tech_head"], c, "approve_plan_tech")
+    step(people["pm"], c, "return_plan", "缺时间")
+    plan(c)
+    step(people["tech_head"], c, "approve_plan_tech")
+    step(people["pm"], c, "approve_plan")
+    handle(c)
+    step(world["customer_user_a"], c, "reject", "仍漏")
+    c = investigate(c)
+    plan(c)
+    step(people["tech_head"], c, "approve_plan_tech")
+    step(people["pm"], c, "approve_plan")
+    handle(c)
+    step(people["agent"], c, "accept")
+    step(people["head"], c, "archive")
+    step(people["head"], new(), "withdraw", "客户撤回")
+
+    # REG-4.4.2: the analysis (return, then approval) and its improvement actions.
+    from facadeops.quality import services as qs
+
+    month = timezone.localdate().replace(day=1)
+    a = cps.analysis_draft(actor=people["head"], period="month", start=month)
+    a = cps.analysis_update(
+        actor=people["head"], analysis=a, conclusions="工艺问题", expected_version=a.version
+    )
+    a = cps.analysis_transition(actor=people["head"], analysis=a, name="submit")
+    a = cps.analysis_transition(actor=people["manager"], analysis=a, name="return", note="补充")
+    a = cps.analysis_transition(actor=people["head"], analysis=a, name="submit")
+    cps.analysis_transition(actor=people["manager"], analysis=a, name="approve")
+
+    def action() -> Any:
+        return cps.analysis_action_add(
+            actor=people["manager"],
+            analysis=a,
+            kind="corrective",
+            title="修订作业指导书",
+            owner=people["tech"],
+            due_date=soon,
+            cause="workmanship",
+            check_after_days=30,
+        )
+
+    act = action()
+    qs.action_transition(actor=people["tech"], action=act, name="start")
+    act = qs.action_transition(actor=people["tech"], action=act, name="complete", note="已修订")
+    later = (act.done_at or timezone.now()) + dt.timedelta(days=31)
+    type(act).objects.filter(pk=act.pk).update(check_on=timezone.localdate())
+    act.refresh_from_db()
+    qs.action_transition(actor=people["quality"], action=act, name="check_efficacy", now=later)
+    qs.action_transition(actor=people["manager"], action=action(), name="cancel", note="合并")
+
+
 def test_every_transition_is_audited_with_before_and_after(
     people: dict[str, Any], world: dict[str, Any], crew: Crew
 ) -> None:
@@ -236,6 +361,7 @@ def test_every_transition_is_audited_with_before_and_after(
     assert set(NOT_YET_WALKED) <= set(everything), "stale NOT_YET_WALKED names"
     _walk_service(people, world, crew)
     _walk_contracts_employees_plans(people, world)
+    _walk_complaints(people, world)
 
     taken: set[str] = set()
     events = AuditEvent.objects.filter(verb__in=list(everything)).order_by("pk")
