@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import FloatField, QuerySet, Value
+from django.db import connection
+from django.db.models import F, FloatField, QuerySet, Value
 from django.db.models.functions import Cast, Extract
 from django.utils import timezone
 
@@ -41,7 +42,17 @@ def complaints_in(start: dt.date, end: dt.date) -> QuerySet[Complaint]:
 
 
 def _epoch(field: str) -> Any:
-    return Cast(Extract(field, "epoch"), FloatField())
+    """The time as epoch seconds, computed by PostgreSQL (SQLite: read as it is, turned
+    into seconds by ``_seconds``)."""
+    if connection.vendor == "postgresql":
+        return Cast(Extract(field, "epoch"), FloatField())
+    return F(field)
+
+
+def _seconds(value: Any) -> float | None:
+    if value is None or isinstance(value, float | int):
+        return value
+    return float(value.timestamp())
 
 
 def _month_starts(start: dt.date, end: dt.date) -> list[tuple[float, str]]:
@@ -83,6 +94,8 @@ def figures(start: dt.date, end: dt.date) -> dict[str, Any]:
         .values_list("id", "nb", "category", "severity_id", "project_id", "rec", "clo", "round_no")
         .order_by("received_at", "id")
     )  # fmt: skip
+    if connection.vendor != "postgresql":
+        rows = [(*r[:5], _seconds(r[5]), _seconds(r[6]), r[7]) for r in rows]
     ids = {r[0] for r in rows}
     rounds = list(
         Round.objects.filter(
@@ -96,6 +109,8 @@ def figures(start: dt.date, end: dt.date) -> dict[str, Any]:
             "arr", "due",
         )
     )  # fmt: skip
+    if connection.vendor != "postgresql":
+        rounds = [(*r[:5], _seconds(r[5]), _seconds(r[6])) for r in rounds]
     received = {r[0]: r[5] for r in rows}
     by_category = Counter(r[2] for r in rows)
     by_severity = Counter(r[3] for r in rows)

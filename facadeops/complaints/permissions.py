@@ -51,11 +51,13 @@ def scoped(user: Any, qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
     if is_customer(user):
         return qs.filter(customer_id=user.customer_id)
     if has_role(user, R.PROJECT_MANAGER, R.TECHNICIAN, R.SERVICE_STAFF):
-        # Their projects, and the complaints whose team they are on (any round).
+        # Their projects, the complaints whose team they are on (any round) and those with
+        # a measure they are responsible for.
         mine = Complaint.objects.filter(
             Q(project__project_manager_id=user.pk)
             | Q(rounds__leader_id=user.pk)
             | Q(rounds__members__user_id=user.pk)
+            | Q(rounds__plans__measures__responsible_id=user.pk)
         ).values("pk")
         return qs.filter(pk__in=mine)
     return qs.none()
@@ -82,6 +84,21 @@ def is_head(user: Any, complaint: Complaint) -> bool:
 def can_investigate(user: Any, complaint: Complaint) -> bool:
     """Add evidence and findings: the team of the current round, or the service head."""
     return is_head(user, complaint) or on_team(user, complaint)
+
+
+def may_mark_measures(user: Any, complaint: Complaint) -> bool:
+    """The team, the head, or the person responsible for a measure of the complaint."""
+    return (
+        can_investigate(user, complaint)
+        or complaint.rounds.filter(
+            plans__measures__responsible_id=getattr(user, "pk", None)
+        ).exists()
+    )
+
+
+def may_tell_customer(user: Any, complaint: Complaint) -> bool:
+    """REG-4.3.2: agents (also on the phone), the team and the head."""
+    return has_role(user, R.AGENT) or can_investigate(user, complaint)
 
 
 def is_project_manager(user: Any, complaint: Complaint) -> bool:

@@ -29,9 +29,9 @@ from facadeops.customers.models import Contact, Customer, Project
 from facadeops.notifications.services import notify
 from facadeops.quality.models import ImprovementAction
 from facadeops.quality.services import action_create
-from facadeops.service.models import Channel, Nature, WorkOrder
+from facadeops.service.models import Channel, Nature, RequestStatus, ServiceRequest, WorkOrder
 from facadeops.service.rules import users_with_role
-from facadeops.service.services import work_order_create
+from facadeops.service.services import request_cancel, request_create, work_order_create
 from facadeops.service.sla import deadlines_for, escalation_recipients
 
 from . import permissions as perms
@@ -75,6 +75,9 @@ for _verb, _label in [
 
 MAX_WHYS = 5
 COMPLAINT_FILE = "complaint_file"  # the archive's record type (seeded by archive)
+# The messages the customer reads (acknowledgement, result, verdict) are written in the
+# language of the customer's documents, whatever the language of the staff member's page.
+CUSTOMER_LANGUAGE = ARCHIVE_LANGUAGE
 
 
 def _text(value: Any) -> str:
@@ -265,16 +268,17 @@ def complaint_create(
             after=snapshot(c) | {"work_orders": [wo.number for wo in related]},
             context=project,
         )
-        _tell_customer(
-            c,
-            actor=actor,
-            kind=UpdateKind.ACKNOWLEDGEMENT,
-            text=_(
-                "Your complaint has been received under number %(number)s. The service "
-                "department will contact you."
+        with translation.override(CUSTOMER_LANGUAGE):  # what the customer reads
+            _tell_customer(
+                c,
+                actor=actor,
+                kind=UpdateKind.ACKNOWLEDGEMENT,
+                text=_(
+                    "Your complaint has been received under number %(number)s. The service "
+                    "department will contact you."
+                )
+                % {"number": c.number},
             )
-            % {"number": c.number},
-        )
         heads = [c.service_head] if c.service_head_id else users_with_role(R.SERVICE_HEAD)
         ids = [u.pk for u in heads if u is not None and u.pk != getattr(actor, "pk", None)]
         if ids:
@@ -756,31 +760,34 @@ def complaint_transition(
             archive_complaint(actor=actor, complaint=c)
         elif name == "report_result":
             r = current_round(c)
-            _tell_customer(
-                c,
-                actor=actor,
-                kind=UpdateKind.RESULT,
-                text=_(
-                    "The handling is complete: %(result)s "
-                    "Please tell us whether you accept the result."
-                )
-                % {"result": r.result if r else ""},
-            )
-        elif name in {"accept", "reject"}:
-            _tell_customer(
-                c,
-                actor=actor,
-                kind=UpdateKind.VERDICT,
-                text=(
-                    _("Result accepted. The complaint is closed.")
-                    if name == "accept"
-                    else _(
-                        "Result not accepted: the complaint is investigated again (round %(n)d)."
+            with translation.override(CUSTOMER_LANGUAGE):  # what the customer reads
+                _tell_customer(
+                    c,
+                    actor=actor,
+                    kind=UpdateKind.RESULT,
+                    text=_(
+                        "The handling is complete: %(result)s "
+                        "Please tell us whether you accept the result."
                     )
-                    % {"n": c.round_no}
+                    % {"result": r.result if r else ""},
                 )
-                + (f" {_text(note)}" if note else ""),
-            )
+        elif name in {"accept", "reject"}:
+            with translation.override(CUSTOMER_LANGUAGE):  # what the customer reads
+                _tell_customer(
+                    c,
+                    actor=actor,
+                    kind=UpdateKind.VERDICT,
+                    text=(
+                        _("Result accepted. The complaint is closed.")
+                        if name == "accept"
+                        else _(
+                            "Result not accepted: the complaint is investigated again "
+                            "(round %(n)d)."
+                        )
+                        % {"n": c.round_no}
+                    )
+                    + (f" {_text(note)}" if note else ""),
+                )
             if name == "reject":
                 _escalate(c, actor=actor, reason=_text(note))
                 r = current_round(c)
@@ -892,3 +899,72 @@ def analysis_action_add(
         description=description,
         check_after_days=check_after_days,
     )
+
+
+# =========================================================================================
+# REG-4.1.1: a request that is really a complaint, and back (the trail is kept)
+# =========================================================================================
+def complaint_from_request(
+    *, actor: Any, request: ServiceRequest, category: str, severity: str, subject: str
+) -> Complaint:
+    """The agent finds that a new request is a complaint: the complaint takes over its
+    customer, contact, project, description, channel and time; the request is closed
+    ("cancelled") with the complaint's number, and the complaint keeps the request."""
+    if request.status != RequestStatus.NEW:
+        raise Conflict(_("Only a new request can become a complaint."))
+    with transaction.atomic():
+        c = complaint_create(
+            actor=actor,
+            channel=request.channel if request.channel != Channel.PLAN else Channel.HOTLINE,
+            data={
+                "project": request.project,
+                "contact": request.contact,
+                "contact_name": request.caller_name,
+                "contact_phone": request.caller_phone,
+                "contact_email": request.caller_email,
+                "category": category,
+                "severity": severity,
+                "subject": subject,
+                "description": request.description,
+                "location": request.location,
+                "received_at": request.reported_at,
+            },
+        )
+        Complaint.objects.filter(pk=c.pk).update(source_request=request)
+        c.source_request = request
+        request_cancel(
+            actor=actor,
+            request=request,
+            note=_("Recorded as complaint %(number)s.") % {"number": c.number},
+        )
+    return c
+
+
+def complaint_to_request(*, actor: Any, complaint: Complaint, note: str = "") -> ServiceRequest:
+    """A new complaint that is really a repair request: a request (BX-) takes over its
+    data; the complaint is withdrawn with the request's number."""
+    if complaint.status != S.RECEIVED:
+        raise Conflict(_("Only a complaint not yet investigated can become a request."))
+    if not perms.is_head(actor, complaint):
+        raise Forbidden(_("The service head decides that a complaint is a request."))
+    with transaction.atomic():
+        req = request_create(
+            actor=actor,
+            data={
+                "kind": "repair",
+                "channel": complaint.channel,
+                "customer": complaint.customer,
+                "contact": complaint.contact,
+                "project": complaint.project,
+                "caller_name": complaint.contact_name,
+                "caller_phone": complaint.contact_phone,
+                "caller_email": complaint.contact_email,
+                "description": complaint.description,
+                "location": complaint.location,
+                "reported_at": complaint.received_at,
+                "urgency": complaint.severity.urgency,
+            },
+        )
+        reason = _("Recorded as request %(number)s.") % {"number": req.number}
+        transition(complaint, "withdraw", actor=actor, note=f"{reason} {_text(note)}".strip())
+    return req

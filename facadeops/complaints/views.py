@@ -286,6 +286,8 @@ class Action:
     call: Callable[[HttpRequest, Complaint, Any], Any]
     done: Any
     anchor: str
+    # Who may post it at all (403 before the form is read); the service checks again.
+    allowed: Callable[[Any, Complaint], bool] = perms.can_investigate
 
 
 def _team(request: HttpRequest, c: Complaint, form: Any) -> Any:
@@ -309,7 +311,13 @@ def _plan(request: HttpRequest, c: Complaint, form: Any) -> Any:
 
 
 ACTIONS: dict[str, Action] = {
-    "team": Action(f.TeamForm, _team, gettext_lazy("Investigation team saved."), "rounds"),
+    "team": Action(
+        f.TeamForm,
+        _team,
+        gettext_lazy("Investigation team saved."),
+        "rounds",
+        allowed=perms.is_head,
+    ),
     "arrival": Action(
         f.ArrivalForm,
         lambda r, c, form: services.arrival_record(
@@ -337,6 +345,7 @@ ACTIONS: dict[str, Action] = {
         ),
         gettext_lazy("Measure marked as done."),
         "rounds",
+        allowed=perms.may_mark_measures,
     ),
     "measure_work_order": Action(
         f.MeasureForm,
@@ -345,6 +354,7 @@ ACTIONS: dict[str, Action] = {
         ),
         gettext_lazy("Work order opened for the measure."),
         "rounds",
+        allowed=perms.is_head,
     ),
     "update": Action(
         f.UpdateForm,
@@ -357,6 +367,7 @@ ACTIONS: dict[str, Action] = {
         ),
         gettext_lazy("What the customer was told is recorded."),
         "updates",
+        allowed=perms.may_tell_customer,
     ),
     "result": Action(
         f.ResultForm,
@@ -373,6 +384,8 @@ def _act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """One action's form, posted: parse, call the service, show every refusal on the form."""
     c = _get(request, pk)
     spec = ACTIONS[name]
+    if not spec.allowed(request.user, c):
+        raise PermissionDenied
     form = spec.form(request.POST)
     if not form.is_valid():
         return _page(request, c, {name: form}, status=422)

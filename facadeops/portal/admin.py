@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PortalComplaint, PortalInvitation, SatisfactionRating
+from .models import PortalInvitation, SatisfactionRating
 
 
 @admin.register(PortalInvitation)
@@ -12,8 +12,3 @@ class PortalInvitationAdmin(admin.ModelAdmin):
 @admin.register(SatisfactionRating)
 class SatisfactionRatingAdmin(admin.ModelAdmin):
     list_display = ("work_order", "customer", "score", "created_at")
-
-
-@admin.register(PortalComplaint)
-class PortalComplaintAdmin(admin.ModelAdmin):
-    list_display = ("subject", "customer", "created_at")

@@ -83,7 +83,12 @@ class ComplaintIn(Schema):
 
 
 class ComplaintOut(Schema):
+    """The complaint as recorded (REG-4): its number, and its state in the REG-4 chain
+    (follow it at ``/api/v1/complaints/complaints/{id}``)."""
+
     id: int
+    number: str
+    status: str
     subject: str
     created_at: dt.datetime
 
@@ -171,4 +176,13 @@ def complaint(request: HttpRequest, payload: ComplaintIn) -> Any:
         if data["work_order"] is None:
             raise InvalidInput(fields={"work_order_id": [_("Choose a valid entry.")]})
     c = services.complaint_file(actor=request.user, data=data)
-    return Status(201, {"id": c.pk, "subject": c.subject, "created_at": c.created_at})
+    return Status(
+        201,
+        {
+            "id": c.pk,
+            "number": c.number,
+            "status": c.status,
+            "subject": c.subject,
+            "created_at": c.received_at,
+        },
+    )

@@ -93,6 +93,28 @@ class ComplaintForm(forms.Form):
         self.fields["work_order"].queryset = work_orders  # type: ignore[attr-defined]
 
 
+class ComplaintVerdictForm(forms.Form):
+    """REG-4.3.3: accept the result, or reject it with the reason."""
+
+    verdict = forms.ChoiceField(
+        label=_("Are you satisfied with the result?"),
+        choices=[("accept", _("Yes, I accept the result")), ("reject", _("No, handle it again"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Comment (required when you are not satisfied)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={**W, "rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("verdict") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Tell us what is still wrong, so we can handle it again."))
+        return data
+
+
 class InvitationAcceptForm(forms.Form):
     username = forms.CharField(
         label=_("User name"), max_length=150, widget=forms.TextInput(attrs=W)

@@ -1,5 +1,5 @@
 """Customer portal: invitations bound to a customer, satisfaction ratings (REG-3.3.3,
-REG-5) and complaints filed by customers (kept for the complaints chapter, REG-4)."""
+REG-5). Complaints filed in the portal are complaints of the REG-4 chain (complaints app)."""
 
 from __future__ import annotations
 
@@ -79,44 +79,3 @@ class SatisfactionRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order} {self.score}"
-
-
-class PortalComplaint(models.Model):
-    """A complaint as the customer filed it; the complaints chapter (REG-4) takes it over."""
-
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        on_delete=models.PROTECT,
-        related_name="portal_complaints",
-    )
-    project = models.ForeignKey(
-        "customers.Project",
-        verbose_name=_("project"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    work_order = models.ForeignKey(
-        "service.WorkOrder",
-        verbose_name=_("work order"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    subject = models.CharField(_("subject"), max_length=200)
-    description = models.TextField(_("description"), max_length=4000)
-    submitted_by = models.ForeignKey(
-        USER, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("submitted"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("complaint (portal)")
-        verbose_name_plural = _("complaints (portal)")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.subject

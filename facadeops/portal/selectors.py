@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from facadeops.audit.models import AuditEvent
 from facadeops.audit.verbs import label_for
+from facadeops.complaints import selectors as complaints_selectors
 from facadeops.core.errors import NotFound
 from facadeops.customers.models import Project
 from facadeops.service import selectors as service_selectors
@@ -78,3 +79,13 @@ def status_history(obj: Any) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def complaint_list(*, user: Any) -> Any:
+    """The customer's own complaints (REG-4.3.2: their progress is visible in the portal)."""
+    return complaints_selectors.complaint_list(user=user)
+
+
+def complaint_get(*, user: Any, pk: Any) -> Any:
+    """One own complaint with its rounds and what the customer was told (else 404)."""
+    return complaints_selectors.complaint_get(user=user, pk=pk)

@@ -16,14 +16,15 @@ from django.utils.translation import gettext as _
 
 from facadeops.accounts.models import User
 from facadeops.audit.services import record
+from facadeops.complaints.models import Complaint
+from facadeops.complaints.services import complaint_create, complaint_transition
 from facadeops.core.errors import Conflict, InvalidInput, NotFound
 from facadeops.core.roles import Role
 from facadeops.core.services import create_record
-from facadeops.notifications.services import notify
-from facadeops.service.rules import users_with_role
+from facadeops.service.models import Channel
 from facadeops.service.services import customer_acceptance_record, request_create
 
-from .models import PortalComplaint, PortalInvitation, SatisfactionRating
+from .models import PortalInvitation, SatisfactionRating
 from .permissions import require_customer, require_inviter
 
 INVITATION_DAYS = 14
@@ -198,8 +199,10 @@ def satisfaction_rate(*, actor: Any, work_order: Any, score: Any, comment: str =
     )
 
 
-def complaint_file(*, actor: Any, data: dict[str, Any]) -> PortalComplaint:
-    """A complaint as the customer filed it (REG-4 takes it over)."""
+def complaint_file(*, actor: Any, data: dict[str, Any]) -> Complaint:
+    """REG-4.1.1 (portal channel): the customer's complaint becomes a real complaint of the
+    REG-4 chain — numbered, acknowledged at once, the project's service head told. The
+    project is the chosen one, or the work order's."""
     require_customer(actor)
     project, wo = data.get("project"), data.get("work_order")
     errors: dict[str, list[str]] = {}
@@ -207,38 +210,31 @@ def complaint_file(*, actor: Any, data: dict[str, Any]) -> PortalComplaint:
         errors["project"] = [_("Choose a valid entry.")]
     if wo is not None and wo.customer_id != actor.customer_id:
         errors["work_order"] = [_("Choose a valid entry.")]
+    if project is None and wo is not None and not errors:
+        project = wo.project
+    if project is None and not errors:
+        errors["project"] = [_("Choose the project (or the work order) the complaint is about.")]
     if errors:
         raise InvalidInput(fields=errors)
-    complaint = create_record(
-        PortalComplaint,
+    return complaint_create(
         actor=actor,
+        channel=Channel.PORTAL,
         data={
-            "customer": actor.customer,
             "project": project,
-            "work_order": wo,
-            "subject": (data.get("subject") or "").strip(),
-            "description": (data.get("description") or "").strip(),
-            "submitted_by": actor,
+            "subject": data.get("subject") or "",
+            "description": data.get("description") or "",
+            "location": data.get("location") or "",
         },
-        context=lambda c: c.customer,
+        work_orders=[wo] if wo is not None else [],
     )
-    _notify_heads(complaint)
-    return complaint
 
 
-def _notify_heads(complaint: PortalComplaint) -> None:
-
-    heads = [
-        *users_with_role(Role.SERVICE_HEAD, with_preference=True),
-        *users_with_role(Role.MANAGEMENT, with_preference=True),
-    ]
-    transaction.on_commit(
-        lambda: notify(
-            recipient_ids=[u.pk for u in heads],
-            recipients=heads,
-            verb="portal.complaint",
-            title=_("New complaint from %(customer)s") % {"customer": complaint.customer.name},
-            body=complaint.subject,
-            target=complaint,
-        )
+def complaint_verdict(
+    *, actor: Any, complaint: Complaint, accept: bool, reason: str = ""
+) -> Complaint:
+    """REG-4.3.3: the customer accepts the result, or rejects it with the reason (the
+    complaint goes back to investigation as a new round)."""
+    require_customer(actor)
+    return complaint_transition(
+        actor=actor, complaint=complaint, name="accept" if accept else "reject", note=reason
     )

@@ -12,6 +12,8 @@ urlpatterns = [
     path("work-orders/<int:pk>/acceptance/", views.acceptance, name="acceptance"),
     path("work-orders/<int:pk>/rate/", views.rate, name="rate"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
+    path("complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
+    path("complaints/<int:pk>/verdict/", views.complaint_verdict, name="complaint_verdict"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("invite/", views.invite, name="invite"),
 ]

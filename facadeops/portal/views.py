@@ -12,6 +12,7 @@ from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from facadeops.core.errors import Conflict, FacadeOpsError, Forbidden, InvalidInput, NotFound
 from facadeops.core.web import apply_error, domain_errors
@@ -42,6 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "projects": selectors.project_list(user=user)[:50],
             "requests": selectors.request_list(user=user)[:20],
             "work_orders": selectors.work_order_list(user=user)[:50],
+            "complaints": selectors.complaint_list(user=user)[:20],
         },
     )
 
@@ -173,18 +175,68 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.complaint_file(actor=user, data=form.cleaned_data)
+            c = services.complaint_file(actor=user, data=form.cleaned_data)
         except InvalidInput as exc:
             apply_error(form, exc)
         else:
-            messages.success(request, _("Your complaint has been received. We will contact you."))
-            return redirect("portal:home")
+            messages.success(
+                request,
+                _("Your complaint has been received under number %(number)s. We will contact you.")
+                % {"number": c.number},
+            )
+            return redirect("portal:complaint_detail", pk=c.pk)
     return render(
         request,
         "portal/form.html",
         {"form": form, "title": _("File a complaint")},
         status=422 if form.errors else 200,
     )
+
+
+@portal_page
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """REG-4.3.2, 4.3.3: the complaint's progress, expected completion, each round's result
+    and verdict, what the customer was told — and, when the result is reported, the
+    customer's verdict."""
+    c = selectors.complaint_get(user=request.user, pk=pk)
+    form = f.ComplaintVerdictForm()
+    return render(request, "portal/complaint.html", _complaint_context(c, form))
+
+
+def _complaint_context(c: Any, form: Any) -> dict[str, Any]:
+    plans = [p for r in c.rounds.all() for p in r.plans.all() if p.outcome == "approved"]
+    expected = plans[-1].expected_completion if plans else None
+    updates = list(c.updates.all())
+    told = [u.expected_completion for u in updates if u.expected_completion]
+    return {
+        "c": c,
+        "form": form,
+        "expected": told[-1] if told else expected,
+        "updates": updates,
+        "may_decide": c.status == "feedback",
+    }
+
+
+@require_POST
+@portal_page
+def complaint_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    c = selectors.complaint_get(user=request.user, pk=pk)
+    form = f.ComplaintVerdictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complaint_verdict(
+                actor=request.user,
+                complaint=c,
+                accept=form.cleaned_data["verdict"] == "accept",
+                reason=form.cleaned_data["reason"],
+            )
+        except FacadeOpsError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Thank you, your answer has been recorded."))
+            return redirect("portal:complaint_detail", pk=pk)
+    c = selectors.complaint_get(user=request.user, pk=pk)
+    return render(request, "portal/complaint.html", _complaint_context(c, form), status=422)
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:

@@ -517,6 +517,120 @@ ACCESS: dict[str, tuple[list[str], list[str], str]] = {
     "page portal:invitation_accept": (STAFF, ["anonymous", "customer_a", "customer_b"], "ok"),
     "api GET /api/v1/portal/work-orders/{wo_id}": ([], ["customer_a"], "login"),
     "api POST /api/v1/portal/work-orders/{wo_id}/rating": ([], ["customer_a"], "login"),
+    # --- complaints (REG-4), reviewed 2026-12 against REG-1.3 and REG-4. World: customer A's
+    # complaint in "handling" (world._complaints): its project's service head and manager
+    # are other people than the role principals; the technician principal leads its team, the
+    # service-staff principal is on no team. Seeing: agent, service head, technical head,
+    # quality and management see every complaint; a project manager only its own projects'
+    # (the principal: not this project, 404); technicians and service staff only the
+    # complaints whose team they are on; customer A its own, customer B none (404).
+    # Receiving (REG-4.1.1): agents, service heads, management, and a customer user for its
+    # own project (customer B names customer A's project: 404). Forming the team and opening
+    # a measure's work order: the project's service head only (another service head: 403),
+    # or management (409 here: the team is formed before the plan). Arrival, findings, plan,
+    # result and measures done: the team (technician) or the head (management) — 409/422 in
+    # "handling" except the measure, which is done (200). Telling the customer (REG-4.3.2):
+    # agents and the team/head. Workflow steps answer 409 with the engine's reasons to every
+    # role that may see the complaint (each step's role and scope are checked by the engine,
+    # tests in the complaints app). Severities and cause categories: reference data for staff.
+    "api GET /api/v1/complaints/complaints": (STAFF, ["customer_a", "customer_b"], "login"),
+    "api POST /api/v1/complaints/complaints": (
+        ["agent", "service_head", "management"],
+        ["customer_a"],
+        "login",
+    ),
+    "api GET /api/v1/complaints/complaints/{id}": (
+        ["agent", "service_head", "technician", "tech_head", "quality", "management"],
+        ["customer_a"],
+        "login",
+    ),
+    "api POST /api/v1/complaints/complaints/{id}/team": (["management"], [], "login"),
+    "api POST /api/v1/complaints/complaints/{id}/arrival": (
+        ["technician", "management"],
+        [],
+        "login",
+    ),
+    "api PUT /api/v1/complaints/complaints/{id}/findings": (
+        ["technician", "management"],
+        [],
+        "login",
+    ),
+    "api PUT /api/v1/complaints/complaints/{id}/plan": (["technician", "management"], [], "login"),
+    "api POST /api/v1/complaints/complaints/{id}/measures/{measure_id}/done": (
+        ["technician", "management"],
+        [],
+        "login",
+    ),
+    "api POST /api/v1/complaints/complaints/{id}/measures/{measure_id}/work-order": (
+        ["management"],
+        [],
+        "login",
+    ),
+    "api POST /api/v1/complaints/complaints/{id}/updates": (
+        ["agent", "technician", "management"],
+        [],
+        "login",
+    ),
+    "api PUT /api/v1/complaints/complaints/{id}/result": (
+        ["technician", "management"],
+        [],
+        "login",
+    ),
+    "api GET /api/v1/complaints/complaints/{id}/transitions": (
+        ["agent", "service_head", "technician", "tech_head", "quality", "management"],
+        ["customer_a"],
+        "login",
+    ),
+    "api POST /api/v1/complaints/complaints/{id}/transitions/{name}": (
+        ["agent", "service_head", "technician", "tech_head", "quality", "management"],
+        ["customer_a"],
+        "login",
+    ),
+    "api GET /api/v1/complaints/severities": (STAFF, [], "login"),
+    "api GET /api/v1/complaints/cause-categories": (STAFF, [], "login"),
+    # The complaints pages (reviewed 2026-12, same world and rules as the API rows above):
+    # the list is open to every staff role that works on complaints (scoped rows), not to
+    # procurement or customers (their complaints are in the portal); the record form to
+    # the receivers; the detail to those who may see this complaint; each action to whom
+    # its service allows (checked before the form is read: 403), the engine's buttons to
+    # everyone who sees the complaint (a refused step comes back with its reasons).
+    "page complaints:list": (
+        [
+            "agent",
+            "service_head",
+            "technician",
+            "tech_head",
+            "project_manager",
+            "service_staff",
+            "quality",
+            "management",
+        ],
+        [],
+        "login",
+    ),
+    "page complaints:create": (["agent", "service_head", "management"], [], "login"),
+    "page complaints:detail": (
+        ["agent", "service_head", "technician", "tech_head", "quality", "management"],
+        [],
+        "login",
+    ),
+    "page complaints:transition": (
+        ["agent", "service_head", "technician", "tech_head", "quality", "management"],
+        [],
+        "login",
+    ),
+    "page complaints:team": (["management"], [], "login"),
+    "page complaints:arrival": (["technician", "management"], [], "login"),
+    "page complaints:findings": (["technician", "management"], [], "login"),
+    "page complaints:plan": (["technician", "management"], [], "login"),
+    "page complaints:measure_done": (["technician", "management"], [], "login"),
+    "page complaints:measure_work_order": (["management"], [], "login"),
+    "page complaints:update": (["agent", "technician", "management"], [], "login"),
+    "page complaints:result": (["technician", "management"], [], "login"),
+    # REG-4.3.2/4.3.3 in the portal: customer A follows its own complaint and gives its
+    # verdict; customer B gets 404; staff are refused the portal.
+    "page portal:complaint_detail": ([], ["customer_a"], "login"),
+    "page portal:complaint_verdict": ([], ["customer_a"], "login"),
 }
 
 # Routes whose answer is the same for every principal (the role columns do not apply):

@@ -121,6 +121,8 @@ def _page_args(route: Route, w: World) -> dict[str, Any]:
         ("portal", "work_order"): w["work_order"],
         ("portal", "acceptance"): w["work_order"],
         ("portal", "rate"): w["work_order"],
+        ("portal", "complaint"): w["complaint"],
+        ("complaints", ""): w["complaint"],
     }
     obj = by_name.get(name)
     if obj is None:
@@ -162,6 +164,10 @@ def page_body(route: Route, w: World) -> dict[str, Any]:
     pin needs a panel of the elevation, or the view answers 404 to everyone)."""
     if route.name == "planning:defect_pin":
         return {"panel": w["panel"].pk}
+    if route.name == "complaints:transition":  # a real step: refused (409) or taken
+        return {"transition": "report_result"}
+    if route.name == "portal:complaint_verdict":
+        return {"verdict": "accept"}
     return {}
 
 
@@ -183,6 +189,8 @@ def api_url(route: Route, w: World) -> str:
         ("planning", "plans"): w["plan"],
         ("planning", "items"): w["item"],
         ("planning", "elevations"): w["elevation"],
+        # customer A's complaint in "handling" (world._complaints) and its plan's measure
+        ("complaints", "complaints"): w["complaint"],
     }
     # Steps and new items go to the draft revision 2 (the published one takes neither).
     by_route = {
@@ -202,7 +210,9 @@ def api_url(route: Route, w: World) -> str:
         "entry_id": w["entry"].pk,
         "wo_id": w["work_order"].pk,
         "rid": 999_999,
-        "name": "activate" if section == "customers" else "triage",
+        "id": getattr(obj, "pk", None),
+        "measure_id": w["measure"].pk,
+        "name": {"customers": "activate", "complaints": "report_result"}.get(section, "triage"),
     }
 
     def sub(m: re.Match[str]) -> str:
@@ -272,6 +282,7 @@ def _world_ids(w: World) -> dict[str, Any]:
         "lead_id": w.users["service_staff"].pk,
         "defect_type_id": getattr(defect_type, "pk", None),
         "panel_id": w["panel"].pk,
+        "leader_id": w.users["technician"].pk,
     }
 
 

@@ -161,6 +161,7 @@ def build_world(make_user: Any) -> World:
     o["notification"] = notify(recipient_ids=[other_pm.pk], verb="test", title="别人的通知")[0]
     _planning(w, n, other_head=other_head, other_pm=other_pm)
     _intake_and_portal(w, n)
+    _complaints(w, n, make_user, other_head=other_head, other_pm=other_pm)
     return w
 
 
@@ -277,3 +278,68 @@ def _intake_and_portal(w: World, n: int) -> None:
     if found is None:
         raise LookupError("the invitation e-mail with its link was not sent")
     o["invitation_token"] = found.group(1)
+
+
+def _complaints(w: World, n: int, make_user: Any, *, other_head: Any, other_pm: Any) -> None:
+    """Customer A's complaint (REG-4), taken through the complaint services and the engine to
+    "handling": its project's service head and manager are other people than the role
+    principals; the team's leader is the technician principal (the service-staff principal
+    is on no team), its approved plan has one measure, not done yet."""
+    from django.utils import timezone
+
+    from facadeops.complaints import services as cp
+    from facadeops.complaints.rules import current_round
+    from facadeops.core.attachments import attachment_add
+    from facadeops.service.demo import png_bytes
+
+    o, users = w.objs, w.users
+    tech = users["technician"]
+    staff = make_user("service_staff", username=f"sec{n}-staff-other")
+    c = cp.complaint_create(
+        actor=users["agent"],
+        data={
+            "project": o["project"],
+            "contact": o["contact"],
+            "category": "quality",
+            "severity": "serious",
+            "subject": "维修后仍然漏水",
+            "description": "东立面12层维修后下雨仍然漏水",
+            "location": "东立面 12F",
+        },
+    )
+    cp.team_set(actor=other_head, complaint=c, leader=tech, members=[(staff, "service_staff")])
+    cp.complaint_transition(actor=other_head, complaint=c, name="start_investigation")
+    cp.arrival_record(actor=tech, complaint=c)
+    attachment_add(
+        actor=tech,
+        target=current_round(c),
+        upload=SimpleUploadedFile("漏水.png", png_bytes(), content_type="image/png"),
+    )
+    cp.findings_update(
+        actor=tech,
+        complaint=c,
+        data={
+            "findings": "打胶不连续",
+            "cause_category": "workmanship",
+            "root_cause": "打胶前未清理旧胶",
+            "responsible_department": o["department"],
+            "responsible_person": staff,
+        },
+    )
+    cp.complaint_transition(actor=tech, complaint=c, name="submit_findings")
+    due = timezone.localdate() + dt.timedelta(days=30)
+    plan = cp.plan_save(
+        actor=tech,
+        complaint=c,
+        summary="清理旧胶，重新打胶",
+        expected_completion=due,
+        measures=[
+            {"description": "重新打胶", "deadline": due, "responsible": staff, "site_work": True}
+        ],
+    )
+    cp.complaint_transition(actor=tech, complaint=c, name="submit_plan")
+    cp.complaint_transition(actor=users["tech_head"], complaint=c, name="approve_plan_tech")
+    cp.complaint_transition(actor=other_pm, complaint=c, name="approve_plan")
+    c.refresh_from_db()
+    o["complaint"] = c
+    o["measure"] = plan.measures.get()

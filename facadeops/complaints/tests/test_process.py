@@ -519,3 +519,36 @@ def test_reg_4_2_2_a_team_late_on_site_climbs_the_escalation_ladder(
     cs.complaint_transition(actor=people["head"], complaint=other, name="start_investigation")
     cs.arrival_record(actor=people["tech"], complaint=other)
     assert other.pk not in [x.pk for x in escalate_late(due + dt.timedelta(hours=30))]
+
+
+def test_reg_4_1_1_a_request_becomes_a_complaint_and_a_complaint_a_request_keeping_the_trail(
+    people: dict[str, Any], world: dict[str, Any]
+) -> None:
+    """REG-4.1.1: the agent converts one into the other; both keep the other's number."""
+    from facadeops.service import services as sv
+    from facadeops.service.models import RequestStatus
+
+    req = sv.request_create(
+        actor=people["agent"],
+        data={"kind": "repair", "channel": "email", "customer": world["customer_a"],
+              "project": world["project_a"], "contact": world["contact"], "caller_name": "周建华",
+              "caller_phone": "13801610001", "description": "维修三次仍漏水，要求投诉处理"},
+    )  # fmt: skip
+    c = cs.complaint_from_request(
+        actor=people["agent"], request=req, category="quality", severity="serious", subject="仍漏水"
+    )
+    req.refresh_from_db()
+    assert req.status == RequestStatus.CANCELLED and c.source_request == req
+    assert (c.channel, c.description, c.received_at) == ("email", req.description, req.reported_at)
+    assert c.number in AuditEvent.objects.filter(verb="request.cancel").latest("id").note
+    with pytest.raises(Exception, match="new request"):
+        cs.complaint_from_request(
+            actor=people["agent"], request=req, category="quality", severity="general", subject="x"
+        )
+    other = _complaint(people, world, subject="其实是报修")
+    with pytest.raises(Forbidden):
+        cs.complaint_to_request(actor=people["agent"], complaint=other)
+    new_req = cs.complaint_to_request(actor=people["head"], complaint=other, note="属于维修")
+    other.refresh_from_db()
+    assert other.status == S.CANCELLED and new_req.project == other.project
+    assert new_req.number in AuditEvent.objects.filter(verb="complaint.withdraw").latest("id").note

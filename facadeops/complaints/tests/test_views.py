@@ -363,7 +363,8 @@ def test_the_team_form_sets_leader_and_members_or_says_what_is_missing(
         (people["staff"].pk, "service_staff"),
         (people["quality"].pk, "quality"),
     }
-    assert _as(people["agent"]).post(_url("team", c), {"leader": 1}).status_code == 422
+    # refused before the form is read
+    assert _as(people["agent"]).post(_url("team", c), {"leader": 1}).status_code == 403
     forbidden = _as(people["agent"]).post(
         _url("team", c), {"leader": people["tech"].pk, **_formset("members", rows)}
     )

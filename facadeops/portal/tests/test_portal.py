@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from django.core import mail
 
+from facadeops.complaints import services as cs
+from facadeops.complaints.models import Complaint, ComplaintStatus, CustomerUpdate
 from facadeops.notifications.models import Notification
-from facadeops.portal.models import PortalComplaint, PortalInvitation, SatisfactionRating
+from facadeops.portal.models import PortalInvitation, SatisfactionRating
 from facadeops.service import services as sv
 from facadeops.service.demo import signature_data_url, walk
 from facadeops.service.models import CustomerAcceptance, WOStatus
@@ -153,29 +155,91 @@ def test_satisfaction_rating(
     assert again.status_code == 409
 
 
-def test_complaint_is_kept_and_heads_told(
+def test_reg_4_1_1_a_portal_complaint_is_a_real_complaint_acknowledged_and_the_head_told(
     login: Any,
     people: dict[str, Any],
     world: dict[str, Any],
     two: dict[str, Any],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    """Complaints filed in the portal are stored for the complaints chapter (REG-4)."""
+    """REG-4.1.1 (portal channel), 4.1.2: the complaint filed in the portal enters the REG-4
+    chain — numbered, its work order related, acknowledged at once, the project's service
+    head told — and the customer lands on its page."""
     c = login(world["customer_user_a"])
     with django_capture_on_commit_callbacks(execute=True):
         r = c.post(
             "/portal/complaints/new/",
             {"subject": "维修拖延", "description": "三天没人来", "work_order": two["a"].pk},
         )
-    assert r.status_code == 302
-    comp = PortalComplaint.objects.get()
-    assert comp.customer == world["customer_a"] and comp.work_order == two["a"]
-    assert Notification.objects.filter(recipient=people["head"], verb="portal.complaint").exists()
+    comp = Complaint.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/portal/complaints/{comp.pk}/"
+    assert (comp.customer, comp.project, comp.channel) == (
+        world["customer_a"],
+        two["a"].project,
+        "portal",
+    )
+    assert list(comp.work_orders.all()) == [two["a"]] and comp.status == ComplaintStatus.RECEIVED
+    assert Notification.objects.filter(recipient=people["head"], verb="complaint.created").exists()
+    page = c.get(f"/portal/complaints/{comp.pk}/").content.decode()
+    assert comp.number in page and CustomerUpdate.objects.get(complaint=comp).text in page
+    assert comp.number in c.get("/portal/").content.decode()
     r = c.post(
         "/portal/complaints/new/", {"subject": "x", "description": "y", "work_order": two["b"].pk}
     )
     assert r.status_code == 422
-    assert PortalComplaint.objects.count() == 1
+    r = c.post("/portal/complaints/new/", {"subject": "x", "description": "y"})
+    assert r.status_code == 422 and "project" in r.context["form"].errors
+    assert Complaint.objects.count() == 1
+    other = login(world["customer_user_b"])
+    assert other.get(f"/portal/complaints/{comp.pk}/").status_code == 404
+
+
+def test_reg_4_3_3_the_customer_rejects_in_the_portal_with_a_reason_then_accepts(
+    login: Any, people: dict[str, Any], world: dict[str, Any], media: Any
+) -> None:
+    """REG-4.3.2, 4.3.3: the result reaches the portal; the customer's rejection (reason
+    required) opens a new round; the later acceptance closes the complaint."""
+    from facadeops.complaints.tests.test_process import (
+        _approved,
+        _handled,
+        _investigated,
+    )
+
+    p = {**people, "staff": people["lead"]}
+    w = {**world, "dept": _dept()}
+    comp = cs.complaint_create(
+        actor=people["agent"],
+        data={"project": world["project_a"], "category": "quality", "severity": "general",
+              "subject": "仍漏水", "description": "说明", "contact_name": "周"},
+    )  # fmt: skip
+    comp = _handled(p, _approved(p, _investigated(p, w, comp)))
+    c = login(world["customer_user_a"])
+    page = c.get(f"/portal/complaints/{comp.pk}/").content.decode()
+    assert 'id="complaint-verdict"' in page
+    r = c.post(f"/portal/complaints/{comp.pk}/verdict/", {"verdict": "reject", "reason": " "})
+    assert r.status_code == 422
+    comp.refresh_from_db()
+    assert comp.status == ComplaintStatus.FEEDBACK
+    r = c.post(f"/portal/complaints/{comp.pk}/verdict/", {"verdict": "reject", "reason": "又漏了"})
+    assert r.status_code == 302
+    comp.refresh_from_db()
+    assert (comp.status, comp.round_no) == (ComplaintStatus.INVESTIGATING, 2)
+    assert 'id="complaint-verdict"' not in c.get(f"/portal/complaints/{comp.pk}/").content.decode()
+    comp = _handled(p, _approved(p, _investigated(p, w, comp)))
+    r = c.post(f"/portal/complaints/{comp.pk}/verdict/", {"verdict": "accept"})
+    comp.refresh_from_db()
+    assert r.status_code == 302 and comp.status == ComplaintStatus.CLOSED
+    other = login(world["customer_user_b"])
+    assert (
+        other.post(f"/portal/complaints/{comp.pk}/verdict/", {"verdict": "accept"}).status_code
+        == 404
+    )
+
+
+def _dept() -> Any:
+    from facadeops.accounts.models import Department
+
+    return Department.objects.get_or_create(code="svc", defaults={"name": "服务部"})[0]
 
 
 def test_portal_request_submission(login: Any, world: dict[str, Any]) -> None:
