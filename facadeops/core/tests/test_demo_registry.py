@@ -148,6 +148,7 @@ def test_the_installed_pieces() -> None:
         "customers",
         "materials",
         "service",
+        "complaints",
     ]
 
 
