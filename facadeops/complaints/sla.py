@@ -6,15 +6,11 @@ service head → project manager → management, at the same lateness steps."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from facadeops.audit.services import record
-from facadeops.notifications.services import notify
-from facadeops.service.sla import ESCALATION_HOURS, ESCALATION_LABELS, escalation_recipients
+from facadeops.service.sla import ESCALATION_HOURS, ESCALATION_LABELS, raise_escalation
 
 from .models import Complaint, ComplaintStatus, Round
 
@@ -43,7 +39,8 @@ def late_rounds(now: dt.datetime) -> list[Round]:
 
 def escalate_late(now: dt.datetime | None = None) -> list[Complaint]:
     """Raise each late complaint's escalation level to what its lateness calls for, tell
-    the people of each new level and audit it. Idempotent; returns the escalated ones."""
+    the people of each new level and audit it (``service.sla.raise_escalation``).
+    Idempotent; returns the escalated ones."""
     now = now or timezone.now()
     escalated: list[Complaint] = []
     for r in late_rounds(now):
@@ -54,48 +51,16 @@ def escalate_late(now: dt.datetime | None = None) -> list[Complaint]:
         target = (r.number - 1) + level_due(r.on_site_due_at, now)
         if target <= c.escalation_level:
             continue
-        with transaction.atomic():
-            locked = Complaint.objects.select_for_update().get(pk=c.pk)
-            if target <= locked.escalation_level:
-                continue
-            before = locked.escalation_level
-            Complaint.objects.filter(pk=c.pk).update(escalation_level=target)
-            c.escalation_level = target
-            people: dict[Any, Any] = {}
-            for level in range(before + 1, target + 1):
-                for user in escalation_recipients(c, level):
-                    if user is not None:
-                        people[user.pk] = user
-            record(
-                actor=None,
-                verb="complaint.escalated",
-                target=c,
-                before={"escalation_level": before},
-                after={"escalation_level": target},
-                note=_("The team is late on site since %(since)s; escalated to the %(who)s.")
-                % {
-                    "since": timezone.localtime(r.on_site_due_at).strftime("%Y-%m-%d %H:%M"),
-                    "who": ESCALATION_LABELS.get(min(target, 3), ""),
-                },
-                context=c.project,
-            )
-            if people:
-                ids = list(people)
-                title = _("Complaint %(number)s: the team is late on site (level %(level)s)") % {
-                    "number": c.number,
-                    "level": target,
-                }
-                pk = c.pk
-
-                def send(ids: list[Any] = ids, title: str = title, pk: Any = pk) -> None:
-                    notify(
-                        recipient_ids=ids,
-                        verb="complaint.escalated",
-                        title=title,
-                        target=Complaint.objects.get(pk=pk),
-                        urgent=True,
-                    )
-
-                transaction.on_commit(send)
-        escalated.append(c)
+        note = _("The team is late on site since %(since)s; escalated to the %(who)s.") % {
+            "since": timezone.localtime(r.on_site_due_at).strftime("%Y-%m-%d %H:%M"),
+            "who": ESCALATION_LABELS.get(min(target, 3), ""),
+        }
+        title = _("Complaint %(number)s: the team is late on site (level %(level)s)") % {
+            "number": c.number,
+            "level": target,
+        }
+        if raise_escalation(
+            c, target=target, verb="complaint.escalated", note=note, title=title, urgent=True
+        ):
+            escalated.append(c)
     return escalated

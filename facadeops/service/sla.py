@@ -221,6 +221,59 @@ def escalation_recipients(wo: Any, level: int) -> list[Any]:
     return list(User.objects.filter(groups__name=Role.MANAGEMENT, is_active=True).distinct())
 
 
+def raise_escalation(
+    obj: Any,
+    *,
+    target: int,
+    verb: str,
+    note: str,
+    title: str,
+    urgent: bool | None = None,
+) -> bool:
+    """Raise ``obj``'s escalation level to ``target`` (under its row lock; False when it is
+    there already), audit it with ``note`` and tell the people of every new level on the
+    ladder once the transaction commits. Shared by every record on the ladder (work
+    orders, complaints)."""
+    model = type(obj)
+    with transaction.atomic():
+        locked = model._default_manager.select_for_update().get(pk=obj.pk)
+        if target <= locked.escalation_level:
+            return False
+        before = locked.escalation_level
+        model._default_manager.filter(pk=obj.pk).update(escalation_level=target)
+        obj.escalation_level = target
+        recipients: dict[int, Any] = {}
+        for level in range(before + 1, target + 1):
+            for user in escalation_recipients(obj, level):
+                if user is not None:
+                    recipients[user.pk] = user
+        record(
+            actor=None,
+            verb=verb,
+            target=obj,
+            before={"escalation_level": before},
+            after={"escalation_level": target},
+            note=note,
+            context=obj.project,
+        )
+        if recipients:
+            ids, pk = list(recipients), obj.pk
+
+            def send() -> None:
+                notify(
+                    recipient_ids=ids,
+                    verb=verb,
+                    title=title,
+                    body="",
+                    target=model._default_manager.get(pk=pk),
+                    actor_id=None,
+                    urgent=urgent,
+                )
+
+            transaction.on_commit(send)
+    return True
+
+
 def escalate_overdue(now: dt.datetime | None = None) -> list[WorkOrder]:
     """Raise the escalation level of every late open work order to what its lateness
     calls for, notify the people of each new level and audit it. Returns the escalated
@@ -237,50 +290,14 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[WorkOrder]:
         target = level_due(wo, now)
         if target <= wo.escalation_level:
             continue
-        with transaction.atomic():
-            locked = WorkOrder.objects.select_for_update().get(pk=wo.pk)
-            if target <= locked.escalation_level:
-                continue
-            before = locked.escalation_level
-            WorkOrder.objects.filter(pk=wo.pk).update(escalation_level=target)
-            wo.escalation_level = target
-            recipients: dict[int, Any] = {}
-            for level in range(before + 1, target + 1):
-                for user in escalation_recipients(wo, level):
-                    recipients[user.pk] = user
-            record(
-                actor=None,
-                verb="wo.escalated",
-                target=wo,
-                before={"escalation_level": before},
-                after={"escalation_level": target},
-                note=_("Late since %(since)s; escalated to the %(who)s.")
-                % {
-                    "since": timezone.localtime(_late_since(wo, now) or now).strftime(
-                        "%Y-%m-%d %H:%M"
-                    ),
-                    "who": ESCALATION_LABELS.get(min(target, 3), ""),
-                },
-                context=wo.project,
-            )
-            if recipients:
-                ids = list(recipients)
-                title = _("%(record)s is overdue (escalation level %(level)s)") % {
-                    "record": wo.number,
-                    "level": target,
-                }
-                pk = wo.pk
-
-                def send(ids: list[int] = ids, title: str = title, pk: int = pk) -> None:
-                    notify(
-                        recipient_ids=ids,
-                        verb="wo.escalated",
-                        title=title,
-                        body="",
-                        target=WorkOrder.objects.get(pk=pk),
-                        actor_id=None,
-                    )
-
-                transaction.on_commit(send)
-        escalated.append(wo)
+        note = _("Late since %(since)s; escalated to the %(who)s.") % {
+            "since": timezone.localtime(_late_since(wo, now) or now).strftime("%Y-%m-%d %H:%M"),
+            "who": ESCALATION_LABELS.get(min(target, 3), ""),
+        }
+        title = _("%(record)s is overdue (escalation level %(level)s)") % {
+            "record": wo.number,
+            "level": target,
+        }
+        if raise_escalation(wo, target=target, verb="wo.escalated", note=note, title=title):
+            escalated.append(wo)
     return escalated
