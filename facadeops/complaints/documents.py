@@ -8,41 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone, translation
 
 from facadeops.core.attachments import attachments_of
 from facadeops.core.models import Attachment
 from facadeops.service.documents import DOCUMENT_LANGUAGE, data_uri, mime_of, render_pdf
 
-from .models import Complaint, CustomerUpdate, HandlingPlan, Round, TeamMember
+from .models import Complaint, Round
+from .selectors import with_file
 
 MAX_PHOTOS_PER_ROUND = 12
-
-
-def _load(c: Complaint) -> Complaint:
-    rounds = Round.objects.select_related(
-        "leader", "cause_category", "responsible_department", "responsible_person", "verdict_by"
-    ).prefetch_related(
-        Prefetch("members", queryset=TeamMember.objects.select_related("user")),
-        Prefetch(
-            "plans",
-            queryset=HandlingPlan.objects.select_related(
-                "written_by", "reviewed_by", "approved_by"
-            ).prefetch_related("measures__responsible", "measures__work_order"),
-        ),
-    )
-    return (
-        Complaint.objects.select_related(
-            "customer", "project", "severity", "contact", "received_by", "service_head"
-        )
-        .prefetch_related(
-            Prefetch("rounds", queryset=rounds),
-            "work_orders",
-            Prefetch("updates", queryset=CustomerUpdate.objects.select_related("by")),
-        )
-        .get(pk=c.pk)
-    )
 
 
 def _photos(r: Round) -> list[dict[str, Any]]:
@@ -56,7 +31,7 @@ def _photos(r: Round) -> list[dict[str, Any]]:
 
 
 def complaint_file_context(c: Complaint) -> dict[str, Any]:
-    c = _load(c)
+    c = with_file(Complaint.objects.all()).get(pk=c.pk)
     rounds = [{"r": r, "photos": _photos(r)} for r in c.rounds.all()]
     return {
         "c": c,

@@ -28,13 +28,10 @@ def complaint_list(*, user: Any, filters: dict[str, Any] | None = None) -> Query
     return perms.scoped(user, qs).order_by("-received_at", "-id")
 
 
-def complaint_get(*, user: Any, pk: Any) -> Complaint:
-    """One complaint with its rounds (team, plan versions with measures) — 404 when it does
-    not exist or the user may not see it (customers: only their own)."""
-    try:
-        pk_int = int(pk)
-    except (TypeError, ValueError) as exc:
-        raise NotFound() from exc
+def with_file(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """``qs`` with the whole file read in a fixed number of queries: every round (team,
+    plan versions with their measures), the related work orders, the customer updates.
+    The detail page, the API and the archived PDF read it the same way."""
     rounds = Round.objects.select_related(
         "leader", "cause_category", "responsible_department", "responsible_person", "verdict_by"
     ).prefetch_related(
@@ -46,17 +43,28 @@ def complaint_get(*, user: Any, pk: Any) -> Complaint:
             ).prefetch_related("measures__responsible", "measures__work_order"),
         ),
     )
-    c = (
-        complaint_list(user=user)
-        .select_related("contact", "received_by", "service_head", "project__project_manager")
-        .prefetch_related(
-            Prefetch("rounds", queryset=rounds),
-            "work_orders",
-            Prefetch("updates", queryset=CustomerUpdate.objects.select_related("by")),
-        )
-        .filter(pk=pk_int)
-        .first()
+    return qs.select_related(
+        "customer",
+        "project__project_manager",
+        "severity",
+        "contact",
+        "received_by",
+        "service_head",
+    ).prefetch_related(
+        Prefetch("rounds", queryset=rounds),
+        "work_orders",
+        Prefetch("updates", queryset=CustomerUpdate.objects.select_related("by")),
     )
+
+
+def complaint_get(*, user: Any, pk: Any) -> Complaint:
+    """One complaint with its whole file (``with_file``) — 404 when it does not exist or
+    the user may not see it (customers: only their own)."""
+    try:
+        pk_int = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    c = with_file(complaint_list(user=user)).filter(pk=pk_int).first()
     if c is None:
         raise NotFound()
     return c
