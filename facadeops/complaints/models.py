@@ -63,6 +63,11 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def _in_language(name: str, name_en: str) -> str:
+    """The English name of reference data when the page is in English and it has one."""
+    return name_en if name_en and (get_language() or "").startswith("en") else name
+
+
 class Severity(models.Model):
     """How serious a complaint is (一般 / 严重 / 重大 …) — data. ``urgency`` picks the
     contract's service level that sets the team's on-site deadline (REG-4.2.2)."""
@@ -82,9 +87,7 @@ class Severity(models.Model):
         ordering = ["rank", "code"]
 
     def __str__(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return _in_language(self.name, self.name_en)
 
 
 class CauseCategory(models.Model):
@@ -101,9 +104,7 @@ class CauseCategory(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return _in_language(self.name, self.name_en)
 
 
 class Complaint(VersionedModel):
