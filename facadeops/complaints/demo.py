@@ -5,6 +5,7 @@ second round — on the demo customer's projects, through the services."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -74,6 +75,92 @@ COMPLAINTS = [
 STAGES = ["received", "investigating", "planning", "plan_review", "handling", "feedback", "closed"]
 
 
+@dataclass(frozen=True)
+class Crew:
+    """The people who take a complaint through the REG-4 chain, step by step — for the
+    demo data and the tests that walk the chain (tests/reliability)."""
+
+    head: Any
+    tech: Any  # the team leader
+    staff: Any  # member, responsible person and owner of the facade measure
+    quality: Any
+    tech_head: Any
+    pm: Any  # approves when the project names no manager
+    dept: Any
+    due: dt.date
+
+    def step(self, actor: Any, c: Complaint, name: str, note: str = "") -> Complaint:
+        return cs.complaint_transition(actor=actor, complaint=c, name=name, note=note)
+
+    def investigate(self, c: Complaint) -> Complaint:
+        """Form and send the team (first round), arrive, add a photo."""
+        if c.status == "received":
+            cs.team_set(
+                actor=self.head,
+                complaint=c,
+                leader=self.tech,
+                members=[(self.staff, TeamRole.SERVICE_STAFF), (self.quality, TeamRole.QUALITY)],
+            )
+            c = self.step(self.head, c, "start_investigation")
+        cs.arrival_record(actor=self.tech, complaint=c)
+        r = current_round(c)
+        assert r is not None
+        attachment_add(actor=self.tech, target=r, upload=photo("现场照片.png"))
+        return c
+
+    def findings(self, c: Complaint, text: str = "胶缝开裂、脱胶，基面残留旧胶。") -> Complaint:
+        cs.findings_update(
+            actor=self.tech,
+            complaint=c,
+            data={
+                "findings": text,
+                "cause_category": "workmanship",
+                "root_cause": "打胶前未彻底清理基面，胶缝与基材粘结不良",
+                "whys": [
+                    "为什么开裂？粘结不良",
+                    "为什么粘结不良？基面未清理",
+                    "为什么未清理？作业指导书未要求",
+                ],
+                "responsible_department": self.dept,
+                "responsible_person": self.staff,
+            },
+        )
+        return self.step(self.tech, c, "submit_findings")
+
+    def plan(self, c: Complaint, summary: str = "清除旧胶、重新打胶并做淋水试验") -> None:
+        cs.plan_save(
+            actor=self.tech,
+            complaint=c,
+            summary=summary,
+            expected_completion=self.due,
+            measures=[
+                {
+                    "description": "清除旧胶，清理基面后重新打胶",
+                    "deadline": self.due,
+                    "responsible": self.staff,
+                    "site_work": True,
+                },
+                {
+                    "description": "淋水试验并向客户汇报结果",
+                    "deadline": self.due,
+                    "responsible": self.tech,
+                },
+            ],
+        )
+        self.step(self.tech, c, "submit_plan")
+
+    def approve(self, c: Complaint) -> Complaint:
+        self.step(self.tech_head, c, "approve_plan_tech", "方案可行")
+        return self.step(c.project.project_manager or self.pm, c, "approve_plan", "同意")
+
+    def handle(self, c: Complaint) -> Complaint:
+        approved = HandlingPlan.objects.get(round=current_round(c), outcome=PlanOutcome.APPROVED)
+        for m in approved.measures.all():
+            cs.measure_done(actor=m.responsible, complaint=c, measure_id=m.pk, note="已完成")
+        cs.result_save(actor=self.tech, complaint=c, result="已重新打胶并做淋水试验，未见渗漏。")
+        return self.step(self.tech, c, "report_result")
+
+
 def load(ctx: dict[str, Any]) -> None:
     users = ctx["users"]
     departments = ctx.get("departments") or {}
@@ -91,72 +178,17 @@ def load(ctx: dict[str, Any]) -> None:
     soon = timezone.localdate() + dt.timedelta(days=7)
     dept = departments.get("service")
 
-    def step(actor: Any, c: Complaint, name: str, note: str = "") -> Complaint:
-        return cs.complaint_transition(actor=actor, complaint=c, name=name, note=note)
-
-    def investigate(c: Complaint) -> Complaint:
-        if c.status == "received":
-            cs.team_set(
-                actor=head,
-                complaint=c,
-                leader=tech,
-                members=[(staff, TeamRole.SERVICE_STAFF), (quality, TeamRole.QUALITY)],
-            )
-            c = step(head, c, "start_investigation")
-        cs.arrival_record(actor=tech, complaint=c)
-        r = current_round(c)
-        assert r is not None
-        attachment_add(actor=tech, target=r, upload=photo("现场照片.png"))
-        return c
-
-    def findings(c: Complaint, text: str) -> Complaint:
-        cs.findings_update(
-            actor=tech,
-            complaint=c,
-            data={
-                "findings": text,
-                "cause_category": "workmanship",
-                "root_cause": "打胶前未彻底清理基面，胶缝与基材粘结不良",
-                "whys": [
-                    "为什么开裂？粘结不良",
-                    "为什么粘结不良？基面未清理",
-                    "为什么未清理？作业指导书未要求",
-                ],
-                "responsible_department": dept,
-                "responsible_person": staff,
-            },
-        )
-        return step(tech, c, "submit_findings")
-
-    def plan(c: Complaint, summary: str) -> None:
-        cs.plan_save(
-            actor=tech,
-            complaint=c,
-            summary=summary,
-            expected_completion=soon,
-            measures=[
-                {
-                    "description": "清除旧胶，清理基面后重新打胶",
-                    "deadline": soon,
-                    "responsible": staff,
-                    "site_work": True,
-                },
-                {"description": "淋水试验并向客户汇报结果", "deadline": soon, "responsible": tech},
-            ],
-        )
-        step(tech, c, "submit_plan")
-
-    def approve(c: Complaint) -> Complaint:
-        step(tech_head, c, "approve_plan_tech", "方案可行")
-        pm = c.project.project_manager or users["project_manager"]
-        return step(pm, c, "approve_plan", "同意")
-
-    def handle(c: Complaint) -> Complaint:
-        approved = HandlingPlan.objects.get(round=current_round(c), outcome=PlanOutcome.APPROVED)
-        for m in approved.measures.all():
-            cs.measure_done(actor=m.responsible, complaint=c, measure_id=m.pk, note="已完成")
-        cs.result_save(actor=tech, complaint=c, result="已重新打胶并做淋水试验，未见渗漏。")
-        return step(tech, c, "report_result")
+    crew = Crew(
+        head=head,
+        tech=tech,
+        staff=staff,
+        quality=quality,
+        tech_head=tech_head,
+        pm=users["project_manager"],
+        dept=dept,
+        due=soon,
+    )
+    step = crew.step
 
     for i, (stage, category, severity, subject, text, location) in enumerate(COMPLAINTS):
         project = projects[i % len(projects)]
@@ -177,24 +209,24 @@ def load(ctx: dict[str, Any]) -> None:
         )
         target = STAGES.index(stage)
         if target >= STAGES.index("investigating"):
-            c = investigate(c)
+            c = crew.investigate(c)
         if target >= STAGES.index("planning"):
-            c = findings(c, "现场检查发现胶缝多处开裂、脱胶，基面残留旧胶。")
+            c = crew.findings(c, "现场检查发现胶缝多处开裂、脱胶，基面残留旧胶。")
         if target >= STAGES.index("plan_review"):
-            plan(c, "清除旧胶、重新打胶并做淋水试验")
+            crew.plan(c, "清除旧胶、重新打胶并做淋水试验")
             if stage == "plan_review":
                 step(tech_head, c, "return_plan_tech", "请补充淋水试验的范围和验收标准")
-                plan(c, "清除旧胶、重新打胶；对该立面 18–22 层做淋水试验，无渗漏为合格")
+                crew.plan(c, "清除旧胶、重新打胶；对该立面 18–22 层做淋水试验，无渗漏为合格")
         if target >= STAGES.index("handling"):
-            c = approve(c)
+            c = crew.approve(c)
         if target >= STAGES.index("feedback"):
-            c = handle(c)
+            c = crew.handle(c)
         if stage == "closed":
             customer = project.customer.users.order_by("id").first() or agent
             c = step(customer, c, "reject", "雨后同一位置又出现渗水")
-            c = findings(investigate(c), "复查发现副框与主体结构间存在渗水通道。")
-            plan(c, "封堵副框与结构间的渗水通道，重新打胶，扩大淋水试验范围")
-            c = handle(approve(c))
+            c = crew.findings(crew.investigate(c), "复查发现副框与主体结构间存在渗水通道。")
+            crew.plan(c, "封堵副框与结构间的渗水通道，重新打胶，扩大淋水试验范围")
+            c = crew.handle(crew.approve(c))
             step(agent, c, "accept", "客户电话确认：雨后未再渗漏，满意")
 
     # REG-4.4.2: this month's analysis, approved, with its improvement actions.

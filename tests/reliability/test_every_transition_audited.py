@@ -232,10 +232,7 @@ def _walk_complaints(people: dict[str, Any], world: dict[str, Any]) -> None:
     withdrawal."""
     from facadeops.accounts.models import Department
     from facadeops.complaints import services as cps
-    from facadeops.complaints.models import HandlingPlan, PlanOutcome
-    from facadeops.complaints.rules import current_round
-    from facadeops.core.attachments import attachment_add
-    from facadeops.service.demo import photo
+    from facadeops.complaints.demo import Crew
 
     dept = Department.objects.get_or_create(code="svc-walk", defaults={"name": "服务部(走查)"})[0]
     soon = timezone.localdate() + dt.timedelta(days=5)
@@ -253,51 +250,20 @@ def _walk_complaints(people: dict[str, Any], world: dict[str, Any]) -> None:
             },
         )
 
-    def step(actor: Any, c: Any, name: str, note: str = "") -> Any:
-        return cps.complaint_transition(actor=actor, complaint=c, name=name, note=note)
+    crew = Crew(
+        head=people["head"],
+        tech=people["tech"],
+        staff=people["lead"],
+        quality=people["quality"],
+        tech_head=people["tech_head"],
+        pm=people["pm"],
+        dept=dept,
+        due=soon,
+    )
+    step, investigate, findings = crew.step, crew.investigate, crew.findings
+    plan, handle = crew.plan, crew.handle
 
-    def investigate(c: Any) -> Any:
-        if c.status == "received":
-            cps.team_set(
-                actor=people["head"],
-                complaint=c,
-                leader=people["tech"],
-                members=[(people["lead"], "service_staff")],
-            )
-            step(people["head"], c, "start_investigation")
-        cps.arrival_record(actor=people["tech"], complaint=c)
-        attachment_add(actor=people["tech"], target=current_round(c), upload=photo())
-        cps.findings_update(
-            actor=people["tech"],
-            complaint=c,
-            data={
-                "findings": "打胶不连续",
-                "cause_category": "workmanship",
-                "root_cause": "未清旧胶",
-                "responsible_department": dept,
-                "responsible_person": people["lead"],
-            },
-        )
-        return step(people["tech"], c, "submit_findings")
-
-    def plan(c: Any) -> None:
-        cps.plan_save(
-            actor=people["tech"],
-            complaint=c,
-            summary="重新打胶",
-            expected_completion=soon,
-            measures=[{"description": "重新打胶", "deadline": soon, "responsible": people["lead"]}],
-        )
-        step(people["tech"], c, "submit_plan")
-
-    def handle(c: Any) -> Any:
-        approved = HandlingPlan.objects.get(round=current_round(c), outcome=PlanOutcome.APPROVED)
-        for m in approved.measures.all():
-            cps.measure_done(actor=m.responsible, complaint=c, measure_id=m.pk)
-        cps.result_save(actor=people["tech"], complaint=c, result="已处理")
-        return step(people["tech"], c, "report_result")
-
-    c = investigate(new())
+    c = findings(investigate(new()))
     plan(c)
     step(people["tech_head"], c, "return_plan_tech", "缺试验")
     plan(c)
@@ -308,7 +274,7 @@ def _walk_complaints(people: dict[str, Any], world: dict[str, Any]) -> None:
     step(people["pm"], c, "approve_plan")
     handle(c)
     step(world["customer_user_a"], c, "reject", "仍漏")
-    c = investigate(c)
+    c = findings(investigate(c))
     plan(c)
     step(people["tech_head"], c, "approve_plan_tech")
     step(people["pm"], c, "approve_plan")
