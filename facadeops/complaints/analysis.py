@@ -87,6 +87,7 @@ def figures(start: dt.date, end: dt.date) -> dict[str, Any]:
     counting in memory, then a few small reads for the names of the top groups: about
     0.5 s for a quarter of 100,000 complaints (docs/benchmarks.md)."""
     qs = complaints_in(start, end)
+    lo, hi = _window(start, end)
     # Times as epoch seconds (double precision): parsing 100,000 timestamps in Python costs
     # seconds, floats cost nothing.
     rows = list(
@@ -99,8 +100,8 @@ def figures(start: dt.date, end: dt.date) -> dict[str, Any]:
     ids = {r[0] for r in rows}
     rounds = list(
         Round.objects.filter(
-            complaint__received_at__gte=_window(start, end)[0],
-            complaint__received_at__lt=_window(start, end)[1],
+            complaint__received_at__gte=lo,
+            complaint__received_at__lt=hi,
         )
         .exclude(complaint__status="cancelled")
         .annotate(arr=_epoch("arrived_at"), due=_epoch("on_site_due_at"))
